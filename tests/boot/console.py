@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Drive a program's console like a person would: wait for text, type a line.
+
+Used by the boot tests and the lab runner. Everything the program prints is
+copied to a log file so a failure can be read afterwards.
+"""
+
+import os
+import re
+import select
+import signal
+import subprocess
+import time
+
+
+class ConsoleTimeout(Exception):
+    pass
+
+
+class Console:
+    def __init__(self, argv, log_path, env=None):
+        self.log = open(log_path, "wb")
+        self.buf = b""
+        # A new session: killing the group leaves no process behind.
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT,
+                                     env=env, start_new_session=True)
+        os.set_blocking(self.proc.stdout.fileno(), False)
+
+    def _read(self, deadline):
+        timeout = max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            return False
+        data = self.proc.stdout.read()
+        if not data:
+            return None
+        self.log.write(data)
+        self.log.flush()
+        self.buf += data
+        return True
+
+    def expect(self, pattern, timeout):
+        """Wait for a regex; return its match and drop the text up to it."""
+        regex = re.compile(pattern.encode() if isinstance(pattern, str)
+                           else pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = regex.search(self.buf)
+            if m:
+                self.buf = self.buf[m.end():]
+                return m
+            got = self._read(deadline)
+            if got is None:
+                raise ConsoleTimeout("output ended before %r" % pattern)
+            if got is False and time.monotonic() >= deadline:
+                raise ConsoleTimeout("no %r within %ds" % (pattern, timeout))
+
+    def send(self, line):
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def wait_exit(self, timeout):
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None:
+            if self._read(deadline) is False and time.monotonic() >= deadline:
+                raise ConsoleTimeout("did not exit within %ds" % timeout)
+        while self._read(time.monotonic()):
+            pass
+        return self.proc.returncode
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        self.log.close()
