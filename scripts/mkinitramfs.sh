@@ -2,20 +2,23 @@
 # Assemble a busybox initramfs (newc cpio, gzip) for an armhf Debian kernel.
 #
 #   mkinitramfs.sh OUT --root ARMHF_ROOT --init SCRIPT [--module NAME]... [--file SRC:DST]...
+#                  [--binary SRC:DST]...
 #
 # Modules are looked up in ARMHF_ROOT's /lib/modules and come with their dependencies;
-# /etc/modules lists them in load order, for the init script to insmod.
+# /etc/modules lists them in load order, for the init script to insmod. A --binary is a
+# dynamically linked armhf program: its loader and libraries come from ARMHF_ROOT.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 out=$1; shift
-root= init= modules=() files=()
+root= init= modules=() files=() binaries=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --root) root=$2; shift 2 ;;
     --init) init=$2; shift 2 ;;
     --module) modules+=("$2"); shift 2 ;;
     --file) files+=("$2"); shift 2 ;;
+    --binary) binaries+=("$2"); shift 2 ;;
     *) die "mkinitramfs: unknown argument $1" ;;
     esac
 done
@@ -54,6 +57,37 @@ for f in "${files[@]}"; do
     dst=${f#*:}
     mkdir -p "$tree/$(dirname "$dst")"
     cp -a "$src" "$tree/$dst"
+done
+
+# Libraries by their DT_NEEDED names, found in the armhf tree, recursively.
+libdirs=("$root/lib/arm-linux-gnueabihf" "$root/usr/lib/arm-linux-gnueabihf")
+declare -A have_lib=()
+add_libs() {
+    local elf=$1 lib dir found
+    for lib in $(arm-linux-gnueabihf-readelf -d "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+        [ -n "${have_lib[$lib]:-}" ] && continue
+        have_lib[$lib]=1
+        found=
+        for dir in "${libdirs[@]}"; do
+            if [ -e "$dir/$lib" ]; then found="$dir/$lib"; break; fi
+        done
+        [ -n "$found" ] || die "mkinitramfs: library $lib (needed by $elf) not in $root"
+        mkdir -p "$tree/lib/arm-linux-gnueabihf"
+        cp -L "$found" "$tree/lib/arm-linux-gnueabihf/$lib"
+        add_libs "$found"
+    done
+}
+for b in "${binaries[@]}"; do
+    src=${b%%:*}
+    dst=${b#*:}
+    mkdir -p "$tree/$(dirname "$dst")"
+    arm-linux-gnueabihf-strip -o "$tree/$dst" "$src"
+    interp=$(arm-linux-gnueabihf-readelf -l "$src" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+    if [ -n "$interp" ] && [ ! -e "$tree/$interp" ]; then
+        mkdir -p "$tree/$(dirname "$interp")"
+        cp -L "$root/$interp" "$tree/$interp"
+    fi
+    add_libs "$src"
 done
 
 (cd "$tree" && find . -print0 | LC_ALL=C sort -z |

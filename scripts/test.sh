@@ -8,10 +8,11 @@ t0=$(date +%s)
 bash "$ARMKVM_TOP/scripts/install-deps.sh"
 armhf_root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
 qemu_build=$(bash "$ARMKVM_TOP/scripts/build-qemu.sh" native)
+lab_dir=$(bash "$ARMKVM_TOP/scripts/build-lab.sh")
 t_build=$(elapsed "$t0")
 
 mbuild="$ARMKVM_BUILD/meson"
-opts=(-Dqemu_build="$qemu_build" -Darmhf_root="$armhf_root")
+opts=(-Dqemu_build="$qemu_build" -Darmhf_root="$armhf_root" -Dlab_dir="$lab_dir")
 if [ -e "$mbuild/build.ninja" ]; then
     meson configure "$mbuild" "${opts[@]}" >/dev/null
 else
@@ -33,5 +34,8 @@ for line in open(sys.argv[1]):
     n[key] += 1
 print("%d passed, %d failed, %d skipped" % (n["OK"], n["FAIL"], n["SKIP"]))
 PY
-log "figures: build $t_build s, total $(elapsed "$t0") s"
+# Figures, printed, not asserted: lab boot time and this run's build and total time.
+grep -ho "figure: .*" "$mbuild/meson-logs/testlog.txt" | sort | uniq -c | sed 's/^/[armkvm] /' >&2 || true
+log "figures: build (incl. installs) $t_build s, whole run $(elapsed "$t0") s"
+cat "$lab_dir/versions.txt" | sed 's/^/[armkvm] lab /' >&2
 exit $rc

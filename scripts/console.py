@@ -18,8 +18,9 @@ class ConsoleTimeout(Exception):
 
 
 class Console:
-    def __init__(self, argv, log_path, env=None):
+    def __init__(self, argv, log_path, env=None, echo=None):
         self.log = open(log_path, "wb")
+        self.echo = echo
         self.buf = b""
         # A new session: killing the group leaves no process behind.
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
@@ -38,6 +39,9 @@ class Console:
             return None
         self.log.write(data)
         self.log.flush()
+        if self.echo:
+            self.echo.write(data.decode(errors="replace"))
+            self.echo.flush()
         self.buf += data
         return True
 

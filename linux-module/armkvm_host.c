@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: can this CPU and kernel run armkvm guests at all?
+ *
+ * armkvm needs an ARMv6/ARMv7 CPU with the VMSAv6/v7 short-descriptor MMU
+ * (domains, the format its world switch and shadow tables speak), running a
+ * kernel built for that format. cpu_architecture() is not exported, so the
+ * check reads the ID registers itself, the way the kernel's own does.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/printk.h>
+#include <asm/cputype.h>
+
+#include "armkvm.h"
+
+/* MIDR[19:16] == 0xf: the CPUID scheme (ARMv6 ARM11 and later, ARMv7). */
+#define MIDR_ARCH_CPUID_SCHEME	0xf
+/* ID_MMFR0[3:0]: 2 = VMSAv6, 3 or more = VMSAv7 (5 adds long descriptors). */
+#define MMFR0_VMSA_V6		2
+
+int armkvm_check_host(void)
+{
+	unsigned int midr = read_cpuid_id();
+	unsigned int vmsa;
+
+	if (((midr >> 16) & 0xf) != MIDR_ARCH_CPUID_SCHEME) {
+		pr_err("armkvm: CPU (MIDR %08x) predates ARMv6's CPUID scheme: not supported\n",
+		       midr);
+		return -ENODEV;
+	}
+	vmsa = read_cpuid_ext(CPUID_EXT_MMFR0) & 0xf;
+	if (vmsa < MMFR0_VMSA_V6) {
+		pr_err("armkvm: CPU (MIDR %08x) has no VMSAv6/v7 MMU (ID_MMFR0.VMSA=%u): not supported\n",
+		       midr, vmsa);
+		return -ENODEV;
+	}
+	if (IS_ENABLED(CONFIG_ARM_LPAE)) {
+		pr_err("armkvm: this kernel uses LPAE page tables; armkvm needs a kernel with short-descriptor page tables (CONFIG_ARM_LPAE=n)\n");
+		return -ENODEV;
+	}
+	pr_info("armkvm: CPU MIDR %08x, VMSA %u: supported\n", midr, vmsa);
+	return 0;
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: /dev/armkvm and its ioctls.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/module.h>
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/armkvm.h>
+
+#include "armkvm.h"
+
+static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
+			     unsigned long arg)
+{
+	switch (ioctl) {
+	case ARMKVM_GET_API_VERSION:
+		/* Like KVM_GET_API_VERSION: no argument is defined, so none is accepted. */
+		if (arg)
+			return -EINVAL;
+		return ARMKVM_API_VERSION;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations armkvm_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= armkvm_dev_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice armkvm_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "armkvm",
+	.fops	= &armkvm_dev_fops,
+};
+
+static int __init armkvm_init(void)
+{
+	int ret = armkvm_check_host();
+
+	if (ret)
+		return ret;
+	ret = misc_register(&armkvm_dev);
+	if (ret) {
+		pr_err("armkvm: cannot register /dev/armkvm: %d\n", ret);
+		return ret;
+	}
+	pr_info("armkvm: /dev/armkvm ready, ABI version %d\n", ARMKVM_API_VERSION);
+	return 0;
+}
+
+static void __exit armkvm_exit(void)
+{
+	misc_deregister(&armkvm_dev);
+}
+
+module_init(armkvm_init);
+module_exit(armkvm_exit);
+MODULE_DESCRIPTION("armkvm: guests on ARMv6/ARMv7 CPUs without virtualization extensions");
+MODULE_AUTHOR("The armkvm developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Assemble the lab: the stock armmp kernel and an initramfs holding busybox, our armkvm.ko and
+# our armhf qemu-system-arm with its libraries. lab/run boots them on Debian's qemu-system-arm.
+# Prints the lab directory.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
+module=$(bash "$ARMKVM_TOP/scripts/build-module.sh")
+qemu=$(bash "$ARMKVM_TOP/scripts/build-qemu.sh" armhf)/qemu-system-arm
+lab="$ARMKVM_BUILD/lab"
+mkdir -p "$lab"
+
+kernel=$(ls "$root"/boot/vmlinuz-*-armmp | tail -n 1)
+cp -u "$kernel" "$lab/vmlinuz"
+bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$lab/initrd.cpio.gz" --root "$root" \
+    --init "$ARMKVM_TOP/lab/init" \
+    --file "$module:lib/armkvm/armkvm.ko" \
+    --binary "$qemu:bin/qemu-system-arm"
+
+# The lab's exact inputs, for the record.
+{
+    echo "board: $(/usr/bin/qemu-system-arm --version | head -n 1)"
+    echo "host kernel: $(basename "$kernel")"
+    grep -E '^(linux-image|busybox-static|libglib2.0-0|libfdt1) ' "$root/armkvm-packages.txt" |
+        sed 's/^/package: /'
+    echo "module: $(modinfo -F vermagic "$module")"
+} >"$lab/versions.txt"
+echo "$lab"

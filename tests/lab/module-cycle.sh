@@ -1,0 +1,33 @@
+# In the lab: unload and reload armkvm.ko 100 times, then look for what a
+# leak or a bad unload leaves behind. Prints a verdict per check; exits non-zero on any failure.
+fail=0
+ko=/lib/armkvm/armkvm.ko
+slab() { awk '/^Slab:/ { print $2 }' /proc/meminfo; }
+# One cycle first, so lazily allocated kernel state does not count as a leak.
+rmmod armkvm && insmod $ko || { echo "first cycle failed"; exit 1; }
+before=$(slab)
+i=0
+while [ $i -lt 100 ]; do
+    rmmod armkvm || { echo "rmmod failed at cycle $i"; fail=1; break; }
+    [ -e /dev/armkvm ] && { echo "/dev/armkvm still there after rmmod"; fail=1; break; }
+    insmod $ko || { echo "insmod failed at cycle $i"; fail=1; break; }
+    [ -c /dev/armkvm ] || { echo "/dev/armkvm missing after insmod"; fail=1; break; }
+    i=$((i + 1))
+done
+echo "cycles: $i"
+after=$(slab)
+growth=$((after - before))
+echo "slab growth over 100 cycles: $growth kB"
+# Slab moves a little with any activity; a per-cycle leak of even 1 KiB would show as 100 kB.
+[ $growth -lt 64 ] || { echo "slab grew: leak?"; fail=1; }
+# Taint bit 9 (W): the kernel warned. Bits 12/13 (O, E) are expected for our module.
+taint=$(cat /proc/sys/kernel/tainted)
+echo "taint warn: $(( (taint >> 9) & 1 )), die: $(( (taint >> 7) & 1 ))"
+[ $(( taint & ((1 << 9) | (1 << 7)) )) -eq 0 ] || fail=1
+if dmesg | grep -E 'WARNING|BUG|Oops|Unable to handle|leak|refcount'; then
+    echo "dmesg: trouble"; fail=1
+else
+    echo "dmesg: clean"
+fi
+grep -c '^armkvm ' /proc/modules | sed 's/^/loaded instances: /'
+exit $fail
