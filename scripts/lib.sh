@@ -3,6 +3,7 @@
 ARMKVM_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ARMKVM_CACHE=${ARMKVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/armkvm}
 ARMKVM_BUILD=${ARMKVM_BUILD:-$ARMKVM_TOP/build}
+mkdir -p "$ARMKVM_CACHE"
 export ARMKVM_TOP ARMKVM_CACHE ARMKVM_BUILD
 export PATH="$PATH:/usr/sbin:/sbin"
 export CCACHE_DIR=${CCACHE_DIR:-$ARMKVM_CACHE/ccache}

@@ -33,7 +33,8 @@ if [ "$(cat "$pin" 2>/dev/null)" != "$pinwant" ]; then
     printf '%s' "$pinwant" >"$pin"
     changed=1
 fi
-stamp=/var/lib/apt/lists/.armkvm-updated
+stamp=/var/lib/armkvm/apt-updated
+mkdir -p /var/lib/armkvm
 if [ "$changed" = 1 ] || [ ! -e "$stamp" ] || \
    [ -n "$(find "$stamp" -mmin +720 2>/dev/null)" ]; then
     apt-get update -q -o Acquire::Retries=3
