@@ -7,6 +7,69 @@
 #ifndef ARMKVM_H
 #define ARMKVM_H
 
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/armkvm.h>
+
+/* Vector numbers armkvm_world_switch() returns: the ARM vector offset / 4. */
+#define ARMKVM_VEC_RESET	0
+#define ARMKVM_VEC_UND		1
+#define ARMKVM_VEC_SVC		2
+#define ARMKVM_VEC_PABT		3
+#define ARMKVM_VEC_DABT		4
+#define ARMKVM_VEC_IRQ		6
+#define ARMKVM_VEC_FIQ		7
+
+/* What armkvm_switch.S reads and writes; its offsets are checked in armkvm_vcpu.c. */
+struct armkvm_switch {
+	struct armkvm_core_regs guest;
+	u32 guest_ttbr0;
+	u32 guest_dacr;
+	u32 exit_vector;
+	u32 exit_lr;
+	u32 dfsr, dfar, ifsr, ifar;
+	u32 host_sp;
+	u32 host_cpsr;
+	u32 host_banked[17];
+	u32 host_cp15[10];
+};
+
+struct armkvm_vm {
+	struct mutex lock;
+	struct page *ram;		/* one physically contiguous block */
+	unsigned int ram_order;
+	u32 ram_gpa;
+	u32 ram_size;
+	u32 *l1;			/* the guest's translation table (16 KiB) */
+	struct page *l1_page;
+	bool has_vcpu;
+};
+
+struct armkvm_vcpu {
+	struct armkvm_vm *vm;
+	struct file *vm_file;		/* a reference: the VM outlives its vCPUs */
+	struct mutex lock;
+	struct armkvm_run *run;
+	struct armkvm_switch sw;
+	struct armkvm_vcpu_stats stats;
+	bool ram_dirty;			/* flush caches for guest code before running */
+	struct {			/* the device read in flight */
+		u8 rd;
+		u8 sign_extend;
+	} mmio;
+};
+
 int armkvm_check_host(void);
+long armkvm_create_vm(void __user *argp);
+int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long id);
+void armkvm_vm_sync_kernel_mappings(struct armkvm_vm *vm);
+int armkvm_vcpu_run(struct armkvm_vcpu *vcpu);
+u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n);
+int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 insn);
+void armkvm_mmio_complete(struct armkvm_vcpu *vcpu);
+
+int armkvm_world_switch(struct armkvm_switch *sw);
+extern const u32 armkvm_vectors[];
+extern struct armkvm_switch *armkvm_running[256];
 
 #endif

@@ -20,6 +20,10 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		if (arg)
 			return -EINVAL;
 		return ARMKVM_API_VERSION;
+	case ARMKVM_CREATE_VM:
+		return armkvm_create_vm((void __user *)arg);
+	case ARMKVM_GET_VCPU_MMAP_SIZE:
+		return arg ? -EINVAL : PAGE_SIZE;
 	default:
 		return -ENOTTY;
 	}

@@ -11,6 +11,11 @@ qemu=$(bash "$ARMKVM_TOP/scripts/build-qemu.sh" armhf)/qemu-system-arm
 lab="$ARMKVM_BUILD/lab"
 mkdir -p "$lab"
 
+# The board's firmware (see lab/firmware/lab-boot.S for why there is one).
+arm-linux-gnueabihf-gcc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0x0 \
+    -Wl,-e,_start -o "$lab/lab-boot.elf" "$ARMKVM_TOP/lab/firmware/lab-boot.S"
+arm-linux-gnueabihf-objcopy -O binary "$lab/lab-boot.elf" "$lab/lab-boot.bin"
+
 kernel=$(ls "$root"/boot/vmlinuz-*-armmp | tail -n 1)
 cp -u "$kernel" "$lab/vmlinuz"
 bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$lab/initrd.cpio.gz" --root "$root" \

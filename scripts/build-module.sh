@@ -42,7 +42,7 @@ fi
 # Build out of the source tree, with the ABI header at the relative path Kbuild expects.
 out="$ARMKVM_BUILD/module"
 mkdir -p "$out/linux-module" "$out/linux-headers/linux"
-cp -u "$ARMKVM_TOP"/linux-module/{Kbuild,*.c,*.h} "$out/linux-module/"
+cp -u "$ARMKVM_TOP"/linux-module/{Kbuild,*.c,*.h,*.S} "$out/linux-module/"
 cp -u "$ARMKVM_TOP/linux-headers/linux/armkvm.h" "$out/linux-headers/linux/"
 make -s -C "$kdir/armmp" M="$out/linux-module" ARCH=arm \
     CROSS_COMPILE=arm-linux-gnueabihf- modules >&2

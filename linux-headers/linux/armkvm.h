@@ -15,14 +15,101 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	1
+#define ARMKVM_API_VERSION	2
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
 
-/* ioctls on /dev/armkvm */
+/* Execution modes (struct armkvm_vm_config.mode). */
+#define ARMKVM_MODE_PRIVILEGED	1
 
+/* Limits of a VM in privileged mode: guest RAM is one physically contiguous block. */
+#define ARMKVM_RAM_ALIGN	(1u << 20)
+#define ARMKVM_RAM_MAX		(4u << 20)
+
+struct armkvm_vm_config {
+	__u32 mode;		/* ARMKVM_MODE_* */
+	__u32 flags;		/* none defined: 0 */
+	__u64 ram_gpa;		/* guest-physical base, ARMKVM_RAM_ALIGN aligned */
+	__u64 ram_size;		/* bytes, ARMKVM_RAM_ALIGN multiple, <= ARMKVM_RAM_MAX */
+	__u64 reserved[4];	/* 0 */
+};
+
+/*
+ * The core registers of an ARMv7-A CPU, every mode's banked copy. The FIQ bank
+ * is absent: in privileged mode it belongs to the hypervisor (docs/modes.md).
+ */
+struct armkvm_core_regs {
+	__u32 usr[15];		/* r0-r12, sp_usr, lr_usr */
+	__u32 pc;
+	__u32 cpsr;
+	__u32 svc[3];		/* sp, lr, spsr of each exception mode */
+	__u32 abt[3];
+	__u32 und[3];
+	__u32 irq[3];
+};
+
+/* Exits (struct armkvm_run.exit_reason). */
+#define ARMKVM_EXIT_UNKNOWN		0
+#define ARMKVM_EXIT_MMIO		1	/* a device access: complete it, RUN again */
+#define ARMKVM_EXIT_HYPERCALL		2	/* HVC #imm: r0-r3 in, ret[] back to r0-r3 */
+#define ARMKVM_EXIT_INTR		3	/* a signal is pending: RUN returned -EINTR */
+#define ARMKVM_EXIT_INTERNAL_ERROR	4	/* the guest did what armkvm cannot run */
+
+/* internal.suberror */
+#define ARMKVM_INTERNAL_UNHANDLED_EXCEPTION	1	/* vector, pc, fault regs in data[] */
+#define ARMKVM_INTERNAL_MMIO_DECODE		2	/* instruction in data[0], pc in data[1] */
+
+struct armkvm_run {
+	__u32 exit_reason;
+	__u32 padding;
+	union {
+		struct {
+			__u64 phys_addr;
+			__u8 data[8];	/* little-endian; a read's result goes here */
+			__u32 len;	/* 1, 2 or 4 */
+			__u8 is_write;
+			__u8 pad[3];
+		} mmio;
+		struct {
+			__u32 imm;	/* the HVC immediate */
+			__u32 args[4];	/* r0-r3 at the call */
+			__u32 ret[4];	/* written by userspace: r0-r3 after it */
+		} hypercall;
+		struct {
+			__u32 suberror;
+			__u32 ndata;
+			__u32 data[8];
+		} internal;
+		__u8 pad[256];
+	};
+};
+
+struct armkvm_vcpu_stats {
+	__u64 world_switches;
+	__u64 exits_irq;
+	__u64 exits_mmio;
+	__u64 exits_hypercall;
+	__u64 exits_other;
+	__u64 guest_ns;		/* time spent in the guest */
+};
+
+/* ioctls on /dev/armkvm */
 /* Returns ARMKVM_API_VERSION of the loaded module; takes no argument. */
 #define ARMKVM_GET_API_VERSION	_IO(ARMKVMIO, 0x00)
+/* Returns a VM fd. Guest RAM is allocated now (ENOMEM if it cannot be). */
+#define ARMKVM_CREATE_VM	_IOW(ARMKVMIO, 0x01, struct armkvm_vm_config)
+/* Size of the run structure to mmap from a vCPU fd. */
+#define ARMKVM_GET_VCPU_MMAP_SIZE _IO(ARMKVMIO, 0x04)
+
+/* ioctls on a VM fd; mmap(offset 0, ram_size) maps guest RAM. */
+/* Argument: the vCPU id (0 only, for now). Returns a vCPU fd. */
+#define ARMKVM_CREATE_VCPU	_IO(ARMKVMIO, 0x41)
+
+/* ioctls on a vCPU fd; mmap(offset 0) maps struct armkvm_run. */
+#define ARMKVM_RUN		_IO(ARMKVMIO, 0x80)
+#define ARMKVM_GET_REGS		_IOR(ARMKVMIO, 0x81, struct armkvm_core_regs)
+#define ARMKVM_SET_REGS		_IOW(ARMKVMIO, 0x82, struct armkvm_core_regs)
+#define ARMKVM_GET_STATS	_IOR(ARMKVMIO, 0x84, struct armkvm_vcpu_stats)
 
 #endif /* _UAPI_LINUX_ARMKVM_H */

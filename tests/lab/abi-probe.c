@@ -1,7 +1,7 @@
 /*
  * Runs in the lab against /dev/armkvm: the ABI version call, its argument
- * check, unknown ioctls and file operations the device does not have, then
- * thousands of random ioctls. Prints one line per check; the lab test
+ * check, unknown ioctls and file operations the device does not have, every
+ * way to get a VM or vCPU wrong, then thousands of random ioctls. Prints one line per check; the lab test
  * compares them with what the ABI promises.
  *
  * Copyright (c) 2026 The armkvm developers
@@ -27,6 +27,7 @@ static const char *err_name(int err)
     case ENOTTY: return "ENOTTY";
     case ENODEV: return "ENODEV";
     case EFAULT: return "EFAULT";
+    case EEXIST: return "EEXIST";
     default: return strerror(err);
     }
 }
@@ -34,6 +35,62 @@ static const char *err_name(int err)
 static void report(const char *what, long ret)
 {
     printf("%s: %s\n", what, ret < 0 ? err_name(errno) : "ok");
+}
+
+static long create_vm(int fd, unsigned int mode, unsigned long long gpa,
+                      unsigned long long size, unsigned long long reserved)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = mode, .ram_gpa = gpa, .ram_size = size, .reserved = { reserved },
+    };
+    long ret = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
+
+    if (ret >= 0) {
+        close(ret);
+    }
+    return ret;
+}
+
+/* Each bad configuration is refused with EINVAL before anything is allocated. */
+static void check_vm_configs(int fd)
+{
+    const unsigned long long mb = 1 << 20, gpa = 0x40000000;
+
+    report("vm: 1 MiB at 0x40000000", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb, 0));
+    report("vm: 4 MiB", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, 4 * mb, 0));
+    report("vm: unknown mode", create_vm(fd, 7, gpa, mb, 0));
+    report("vm: no RAM", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, 0, 0));
+    report("vm: more than the limit", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, 8 * mb, 0));
+    report("vm: unaligned size", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb + 4096, 0));
+    report("vm: unaligned base", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa + 4096, mb, 0));
+    report("vm: RAM over the host kernel", create_vm(fd, ARMKVM_MODE_PRIVILEGED,
+                                                     0xbf000000, mb, 0));
+    report("vm: reserved field set", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb, 1));
+    report("vm: bad pointer", ioctl(fd, ARMKVM_CREATE_VM, (void *)16));
+}
+
+static void check_vcpu(int fd)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
+    };
+    struct armkvm_core_regs regs = { .pc = 0x40000000, .cpsr = 0x1d1 };
+    int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg), vcpu;
+
+    report("vcpu: id 1", ioctl(vm, ARMKVM_CREATE_VCPU, 1));
+    vcpu = ioctl(vm, ARMKVM_CREATE_VCPU, 0);
+    report("vcpu: id 0", vcpu);
+    report("vcpu: a second id 0", ioctl(vm, ARMKVM_CREATE_VCPU, 0));
+    report("vcpu: FIQ mode refused", ioctl(vcpu, ARMKVM_SET_REGS, &regs));
+    regs.cpsr = 0x1d6;
+    report("vcpu: monitor mode refused", ioctl(vcpu, ARMKVM_SET_REGS, &regs));
+    report("vcpu: run mmap of 2 pages", (long)(mmap(NULL, 8192, PROT_READ, MAP_SHARED,
+                                                    vcpu, 0) == MAP_FAILED ? -1 : 0));
+    report("vm: mmap past RAM", (long)(mmap(NULL, 2 << 20, PROT_READ, MAP_SHARED,
+                                            vm, 0) == MAP_FAILED ? -1 : 0));
+    report("vcpu: RUN with an argument", ioctl(vcpu, ARMKVM_RUN, 1));
+    close(vcpu);
+    close(vm);
 }
 
 int main(void)
@@ -57,6 +114,8 @@ int main(void)
     report("write", write(fd, buf, sizeof(buf)));
     report("mmap", (long)(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0)
                           == MAP_FAILED ? -1 : 0));
+    check_vm_configs(fd);
+    check_vcpu(fd);
 
     /* Random commands and arguments: each must fail cleanly or be the version call. */
     for (int i = 0; i < FUZZ_ROUNDS; i++) {
@@ -68,10 +127,14 @@ int main(void)
             cmd = (cmd & ~0xff00u) | (ARMKVMIO << 8);   /* our type byte */
         }
         ret = ioctl(fd, cmd, arg);
-        if (cmd == ARMKVM_GET_API_VERSION) {
+        if (cmd == ARMKVM_GET_API_VERSION || cmd == ARMKVM_GET_VCPU_MMAP_SIZE) {
             continue;
         }
-        if (ret >= 0 || (errno != ENOTTY && errno != EINVAL)) {
+        if (ret >= 0 && cmd == ARMKVM_CREATE_VM) {
+            close(ret);     /* a random argument that happened to be a valid config */
+            continue;
+        }
+        if (ret >= 0 || (errno != ENOTTY && errno != EINVAL && errno != EFAULT)) {
             printf("fuzz: ioctl 0x%08x arg 0x%08lx: %d %s\n", cmd, arg, ret,
                    err_name(errno));
             unexpected++;

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: a VM, its guest RAM and its translation table.
+ *
+ * Guest RAM is one physically contiguous, naturally aligned block from the
+ * buddy allocator (at most ARMKVM_RAM_MAX: the largest block it hands out
+ * without CMA), so a guest without its own MMU runs on 1 MiB sections of a
+ * table armkvm builds: guest-physical ram_gpa maps to the block, everything
+ * else a guest touches below the host's kernel is unmapped and faults (MMIO).
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cacheflush.h>
+#include <asm/pgtable.h>
+
+#include "armkvm.h"
+
+#define SECTION_SHIFT_1M	20
+#define L1_ENTRIES		4096
+/* Host kernel space starts with the module area; everything above it is copied. */
+#define HOST_KERNEL_FIRST_L1	(MODULES_VADDR >> SECTION_SHIFT_1M)
+
+/* Normal write-back memory, like the host's own mapping of the block; full access. */
+#define GUEST_RAM_SECTION	(PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_AP_READ | \
+				 PMD_SECT_WBWA | PMD_SECT_S | PMD_DOMAIN(0))
+
+/*
+ * The host kernel's half of the table: the switch code, the vCPU state and
+ * the host's stacks must stay mapped at the same addresses while the guest
+ * runs. Copied from the calling process before every switch, since its
+ * vmalloc/module entries can change.
+ */
+void armkvm_vm_sync_kernel_mappings(struct armkvm_vm *vm)
+{
+	const u32 *host = (const u32 *)current->active_mm->pgd;
+
+	/*
+	 * This process's table gets module-area entries on first touch: touch
+	 * what the guest side of the switch uses so the copy below has them.
+	 */
+	READ_ONCE(*(u32 *)armkvm_vectors);
+	READ_ONCE(*(u32 *)armkvm_world_switch);
+	READ_ONCE(armkvm_running[0]);
+
+	memcpy(&vm->l1[HOST_KERNEL_FIRST_L1], &host[HOST_KERNEL_FIRST_L1],
+	       (L1_ENTRIES - HOST_KERNEL_FIRST_L1) * sizeof(u32));
+}
+
+static void armkvm_vm_build_l1(struct armkvm_vm *vm)
+{
+	phys_addr_t pa = page_to_phys(vm->ram);
+	unsigned int first = vm->ram_gpa >> SECTION_SHIFT_1M;
+	unsigned int i;
+
+	for (i = 0; i < vm->ram_size >> SECTION_SHIFT_1M; i++)
+		vm->l1[first + i] = (pa + ((u32)i << SECTION_SHIFT_1M)) | GUEST_RAM_SECTION;
+	/* The table is read by the MMU's walker: make it visible to it. */
+	flush_icache_range((unsigned long)vm->l1, (unsigned long)vm->l1 + PAGE_SIZE * 4);
+}
+
+static void armkvm_vm_free(struct armkvm_vm *vm)
+{
+	if (vm->l1_page)
+		__free_pages(vm->l1_page, 2);
+	if (vm->ram)
+		__free_pages(vm->ram, vm->ram_order);
+	kfree(vm);
+}
+
+static int armkvm_vm_release(struct inode *inode, struct file *filp)
+{
+	armkvm_vm_free(filp->private_data);
+	return 0;
+}
+
+static int armkvm_vm_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct armkvm_vm *vm = filp->private_data;
+	unsigned long len = vma->vm_end - vma->vm_start;
+
+	if (vma->vm_pgoff > vm->ram_size >> PAGE_SHIFT ||
+	    len > vm->ram_size - (vma->vm_pgoff << PAGE_SHIFT))
+		return -EINVAL;
+	return remap_pfn_range(vma, vma->vm_start, page_to_pfn(vm->ram) + vma->vm_pgoff,
+			       len, vma->vm_page_prot);
+}
+
+static long armkvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
+{
+	struct armkvm_vm *vm = filp->private_data;
+
+	switch (ioctl) {
+	case ARMKVM_CREATE_VCPU:
+		return armkvm_create_vcpu(vm, filp, arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations armkvm_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= armkvm_vm_release,
+	.unlocked_ioctl	= armkvm_vm_ioctl,
+	.mmap		= armkvm_vm_mmap,
+	.llseek		= noop_llseek,
+};
+
+static int armkvm_check_config(const struct armkvm_vm_config *cfg)
+{
+	int i;
+
+	if (cfg->mode != ARMKVM_MODE_PRIVILEGED || cfg->flags)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(cfg->reserved); i++)
+		if (cfg->reserved[i])
+			return -EINVAL;
+	if (!cfg->ram_size || cfg->ram_size > ARMKVM_RAM_MAX ||
+	    cfg->ram_size % ARMKVM_RAM_ALIGN || cfg->ram_gpa % ARMKVM_RAM_ALIGN)
+		return -EINVAL;
+	/* Guest RAM must lie below the host kernel, which stays mapped above it. */
+	if (cfg->ram_gpa + cfg->ram_size > MODULES_VADDR)
+		return -EINVAL;
+	return 0;
+}
+
+long armkvm_create_vm(void __user *argp)
+{
+	struct armkvm_vm_config cfg;
+	struct armkvm_vm *vm;
+	int ret;
+
+	if (copy_from_user(&cfg, argp, sizeof(cfg)))
+		return -EFAULT;
+	ret = armkvm_check_config(&cfg);
+	if (ret)
+		return ret;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return -ENOMEM;
+	mutex_init(&vm->lock);
+	vm->ram_gpa = cfg.ram_gpa;
+	vm->ram_size = cfg.ram_size;
+	vm->ram_order = get_order(cfg.ram_size);
+	vm->ram = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, vm->ram_order);
+	vm->l1_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
+	if (!vm->ram || !vm->l1_page) {
+		armkvm_vm_free(vm);
+		return -ENOMEM;
+	}
+	vm->l1 = page_address(vm->l1_page);
+	armkvm_vm_build_l1(vm);
+
+	ret = anon_inode_getfd("armkvm-vm", &armkvm_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (ret < 0)
+		armkvm_vm_free(vm);
+	return ret;
+}
