@@ -213,7 +213,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 	}
 
 	for (;;) {
-		if (signal_pending(current)) {
+		if (signal_pending(current) || READ_ONCE(run->immediate_exit)) {
 			run->exit_reason = ARMKVM_EXIT_INTR;
 			return -EINTR;
 		}

@@ -1,10 +1,9 @@
 /*
  * armkvm accelerator: the vCPU operations.
  *
- * They are TCG's, inherited: until a native mode is entered, a guest CPU is
- * a TCG vCPU. Native execution will take over create_vcpu_thread here, with a
- * loop that enters the module while the CPU state allows it and falls back to
- * TCG's cpu_exec otherwise.
+ * They are TCG's, inherited, unless a native mode runs the guest: then the
+ * vCPU threads, kicks and register synchronisation are armkvm's own
+ * (armkvm-vcpu.c).
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -13,11 +12,47 @@
 #include "qemu/osdep.h"
 #include "qemu/accel.h"
 #include "system/accel-ops.h"
+#include "system/armkvm.h"
+#include "hw/core/cpu.h"
 #include "armkvm-int.h"
+
+static void (*armkvm_parent_ops_init)(AccelOpsClass *ops);
+
+static void armkvm_accel_ops_init(AccelOpsClass *ops)
+{
+    armkvm_parent_ops_init(ops);
+    if (!armkvm_native_enabled()) {
+        return;
+    }
+    ops->create_vcpu_thread = armkvm_start_vcpu_thread;
+    ops->kick_vcpu_thread = armkvm_kick_vcpu_thread;
+    ops->handle_interrupt = NULL;       /* QEMU's generic: flag and kick */
+    ops->synchronize_post_reset = armkvm_cpu_synchronize_post_reset;
+    ops->synchronize_post_init = armkvm_cpu_synchronize_post_init;
+    ops->synchronize_state = armkvm_cpu_synchronize_state;
+    ops->synchronize_pre_loadvm = armkvm_cpu_synchronize_pre_loadvm;
+    /* TCG's breakpoints and reset hooks do not apply to native execution. */
+    ops->cpu_reset_hold = NULL;
+    ops->supports_guest_debug = NULL;
+    ops->insert_breakpoint = NULL;
+    ops->remove_breakpoint = NULL;
+    ops->remove_all_breakpoints = NULL;
+    ops->get_virtual_clock = NULL;
+    ops->get_elapsed_ticks = NULL;
+}
+
+static void armkvm_accel_ops_class_init(ObjectClass *oc, void *data)
+{
+    AccelOpsClass *ops = ACCEL_OPS_CLASS(oc);
+
+    armkvm_parent_ops_init = ops->ops_init;
+    ops->ops_init = armkvm_accel_ops_init;
+}
 
 static const TypeInfo armkvm_accel_ops_type = {
     .name = ACCEL_OPS_NAME("armkvm"),
     .parent = ACCEL_OPS_NAME("tcg"),
+    .class_init = armkvm_accel_ops_class_init,
     .abstract = true,
 };
 

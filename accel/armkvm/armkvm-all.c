@@ -15,7 +15,12 @@
 #include "qemu/accel.h"
 #include "qemu/error-report.h"
 #include "hw/boards.h"
+#include "system/armkvm.h"
 #include "armkvm-int.h"
+
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/armkvm.h>
 
 typedef struct ArmkvmModeInfo {
     const char *name;
@@ -25,7 +30,7 @@ typedef struct ArmkvmModeInfo {
 
 static const ArmkvmModeInfo armkvm_modes[ARMKVM_MODE__MAX] = {
     [ARMKVM_MODE_AUTO]       = { "auto",       true,  true },
-    [ARMKVM_MODE_PRIVILEGED] = { "privileged", true,  false },
+    [ARMKVM_MODE_PRIVILEGED] = { "privileged", true,  true },
     [ARMKVM_MODE_ISOLATED]   = { "isolated",   true,  false },
     [ARMKVM_MODE_TRUSTZONE]  = { "trustzone",  true,  false },
     [ARMKVM_MODE_TCG]        = { "tcg",        false, true },
@@ -35,10 +40,85 @@ static const ArmkvmModeInfo armkvm_modes[ARMKVM_MODE__MAX] = {
  * The parent's instance struct is private to accel/tcg, so armkvm keeps its
  * own state here; there is one accelerator per QEMU process.
  */
-static struct {
-    ArmkvmMode mode;
-    ArmkvmDevice dev;
-} armkvm = { .mode = ARMKVM_MODE_AUTO, .dev = { .fd = -1 } };
+ArmkvmState armkvm = {
+    .mode = ARMKVM_MODE_AUTO, .dev = { .fd = -1 }, .vm = { .fd = -1 },
+};
+
+bool armkvm_native_enabled(void)
+{
+    return armkvm.vm.fd >= 0;
+}
+
+/*
+ * Privileged mode: guest RAM is one physically contiguous block the module
+ * allocates now, at the guest-physical base the machine was given.
+ */
+static int armkvm_create_vm(MachineState *ms)
+{
+    struct armkvm_vm_config cfg = { .mode = ARMKVM_MODE_PRIVILEGED };
+    ArmkvmVM *vm = &armkvm.vm;
+    Error *err = NULL;
+    int fd;
+
+    if (!object_property_find(OBJECT(ms), "ram-base")) {
+        error_report("armkvm: mode 'privileged' needs the armkvm-virt machine "
+                     "(-M armkvm-virt)");
+        return -EINVAL;
+    }
+    cfg.ram_gpa = object_property_get_uint(OBJECT(ms), "ram-base", &err);
+    if (err) {
+        error_report_err(err);
+        return -EINVAL;
+    }
+    cfg.ram_size = ms->ram_size;
+    if (cfg.ram_size > ARMKVM_RAM_MAX || cfg.ram_size % ARMKVM_RAM_ALIGN) {
+        error_report("armkvm: privileged mode runs guests of up to %u MiB of "
+                     "RAM, in whole MiB (asked for %" PRIu64 " KiB): use -m",
+                     ARMKVM_RAM_MAX >> 20, (uint64_t)cfg.ram_size >> 10);
+        return -EINVAL;
+    }
+    fd = ioctl(armkvm.dev.fd, ARMKVM_CREATE_VM, &cfg);
+    if (fd < 0) {
+        int ret = -errno;
+
+        error_report("armkvm: cannot create the VM (%" PRIu64 " MiB of guest "
+                     "RAM at 0x%" PRIx64 "): %s", (uint64_t)cfg.ram_size >> 20,
+                     (uint64_t)cfg.ram_gpa, strerror(errno));
+        return ret;
+    }
+    vm->run_size = ioctl(armkvm.dev.fd, ARMKVM_GET_VCPU_MMAP_SIZE, 0);
+    vm->ram = mmap(NULL, cfg.ram_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+                   fd, 0);
+    if (vm->run_size <= 0 || vm->ram == MAP_FAILED) {
+        int ret = -errno;
+
+        error_report("armkvm: cannot map the VM's RAM: %s", strerror(errno));
+        close(fd);
+        return ret;
+    }
+    vm->fd = fd;
+    vm->ram_gpa = cfg.ram_gpa;
+    vm->ram_size = cfg.ram_size;
+    return 0;
+}
+
+MemoryRegion *armkvm_guest_ram(MachineState *ms, Error **errp)
+{
+    MemoryRegion *mr;
+
+    if (!armkvm_native_enabled()) {
+        return NULL;
+    }
+    if (ms->ram_size != armkvm.vm.ram_size) {
+        error_setg(errp, "armkvm: the machine's RAM changed size after the "
+                   "VM was created");
+        return NULL;
+    }
+    mr = g_new(MemoryRegion, 1);
+    memory_region_init_ram_ptr(mr, OBJECT(ms), "armkvm.ram", armkvm.vm.ram_size,
+                               armkvm.vm.ram);
+    return mr;
+}
 
 static int (*armkvm_parent_init_machine)(MachineState *ms);
 
@@ -73,7 +153,7 @@ static int armkvm_init_machine(MachineState *ms)
 
     if (!mode->supported) {
         error_report("armkvm: mode '%s' is not supported yet "
-                     "(supported: auto, tcg)", mode->name);
+                     "(supported: auto, privileged, tcg)", mode->name);
         return -ENOTSUP;
     }
 
@@ -88,11 +168,23 @@ static int armkvm_init_machine(MachineState *ms)
     }
 
     if (armkvm.mode == ARMKVM_MODE_AUTO) {
-        /* Reported, never silent: no native mode can run a guest CPU yet. */
-        warn_report("armkvm: no native execution mode is available in this "
-                    "build: guest CPUs run under TCG inside armkvm");
+        /*
+         * Reported, never silent: privileged mode runs only armkvm-aware
+         * guests, and nothing tells yet whether this one is.
+         */
+        warn_report("armkvm: mode 'auto' cannot tell whether the guest is "
+                    "armkvm-aware yet: guest CPUs run under TCG inside armkvm "
+                    "(mode=privileged runs them natively)");
+    }
+    if (armkvm.mode == ARMKVM_MODE_PRIVILEGED) {
+        ret = armkvm_create_vm(ms);
+        if (ret < 0) {
+            armkvm_device_close(&armkvm.dev);
+            return ret;
+        }
     }
 
+    /* TCG is set up in every mode: it is the fallback a native mode uses. */
     ret = armkvm_parent_init_machine(ms);
     if (ret < 0) {
         armkvm_device_close(&armkvm.dev);

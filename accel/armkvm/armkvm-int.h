@@ -33,4 +33,37 @@ typedef struct ArmkvmDevice {
 int armkvm_device_open(ArmkvmDevice *dev, Error **errp);
 void armkvm_device_close(ArmkvmDevice *dev);
 
+/* A VM in privileged mode: its fd and the guest RAM the module gave it. */
+typedef struct ArmkvmVM {
+    int fd;
+    void *ram;
+    uint64_t ram_gpa;
+    uint64_t ram_size;
+    int run_size;
+} ArmkvmVM;
+
+struct armkvm_run;
+
+struct AccelCPUState {
+    int fd;
+    struct armkvm_run *run;
+};
+
+/* The accelerator's state: one per QEMU process. */
+typedef struct ArmkvmState {
+    ArmkvmMode mode;
+    ArmkvmDevice dev;
+    ArmkvmVM vm;
+} ArmkvmState;
+
+extern ArmkvmState armkvm;
+
+/* vCPUs running natively (armkvm-vcpu.c). */
+void armkvm_start_vcpu_thread(CPUState *cpu);
+void armkvm_kick_vcpu_thread(CPUState *cpu);
+void armkvm_cpu_synchronize_state(CPUState *cpu);
+void armkvm_cpu_synchronize_post_reset(CPUState *cpu);
+void armkvm_cpu_synchronize_post_init(CPUState *cpu);
+void armkvm_cpu_synchronize_pre_loadvm(CPUState *cpu);
+
 #endif

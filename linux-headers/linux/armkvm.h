@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	2
+#define ARMKVM_API_VERSION	3
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -62,7 +62,12 @@ struct armkvm_core_regs {
 
 struct armkvm_run {
 	__u32 exit_reason;
-	__u32 padding;
+	/*
+	 * Written by userspace, any thread: when non-zero, RUN returns -EINTR
+	 * (ARMKVM_EXIT_INTR) before entering the guest again. A signal alone can
+	 * be consumed before RUN starts; this flag cannot be missed.
+	 */
+	__u32 immediate_exit;
 	union {
 		struct {
 			__u64 phys_addr;

@@ -19,6 +19,7 @@
 #include "hw/intc/arm_gic.h"
 #include "hw/qdev-properties.h"
 #include "hw/sysbus.h"
+#include "system/armkvm.h"
 #include "system/system.h"
 #include "exec/address-spaces.h"
 #include "target/arm/cpu.h"
@@ -139,16 +140,19 @@ static void armkvm_virt_init(MachineState *ms)
 {
     ArmkvmVirtState *s = ARMKVM_VIRT_MACHINE(ms);
     MemoryRegion *sysmem = get_system_memory();
+    MemoryRegion *ram;
 
     if (!armkvm_virt_check_ram(s, ms, &error_fatal)) {
         return;
     }
+    /* Running natively, the guest's RAM is the block the host module gave it. */
+    ram = armkvm_guest_ram(ms, &error_fatal);
     memcpy(s->map, armkvm_virt_fixed_map, sizeof(s->map));
     s->map[AKV_RAM].base = s->ram_base;
     s->map[AKV_RAM].size = ms->ram_size;
 
     armkvm_virt_create_cpus(ms);
-    memory_region_add_subregion(sysmem, s->ram_base, ms->ram);
+    memory_region_add_subregion(sysmem, s->ram_base, ram ? ram : ms->ram);
     armkvm_virt_create_gic(s, ms->smp.cpus);
     armkvm_virt_add_device(s, "uart", TYPE_PL011, AKV_UART, AKV_SPI_UART);
     armkvm_virt_add_device(s, "rtc", "pl031", AKV_RTC, AKV_SPI_RTC);

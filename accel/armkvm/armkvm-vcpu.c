@@ -1,0 +1,284 @@
+/*
+ * armkvm accelerator: vCPUs that run natively through /dev/armkvm.
+ *
+ * Shaped like QEMU's other hypervisor accelerators: one thread per vCPU that
+ * runs ARMKVM_RUN without the BQL and serves each exit with it, and a dirty
+ * flag that says whether CPUARMState or the module holds the newest registers.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/guest-random.h"
+#include "qemu/main-loop.h"
+#include "exec/address-spaces.h"
+#include "exec/memory.h"
+#include "hw/core/cpu.h"
+#include "system/cpus.h"
+#include "system/runstate.h"
+#include "target/arm/cpu.h"
+#include "target/arm/armkvm/armkvm-regs.h"
+#include "armkvm-int.h"
+
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/armkvm.h>
+
+/* PSCI 0.2+ function IDs and results (SMC calling convention, 32-bit). */
+#define PSCI_VERSION            0x84000000
+#define PSCI_SYSTEM_OFF         0x84000008
+#define PSCI_SYSTEM_RESET       0x84000009
+#define PSCI_FEATURES           0x8400000a
+#define PSCI_RET_NOT_SUPPORTED  0xffffffff
+#define PSCI_VERSION_1_0        0x00010000
+
+static void armkvm_ipi_signal(int sig)
+{
+    /* Only interrupts ARMKVM_RUN; run->immediate_exit does the rest. */
+}
+
+static int armkvm_init_vcpu(CPUState *cpu)
+{
+    AccelCPUState *s = g_new0(AccelCPUState, 1);
+    struct sigaction sa = { .sa_handler = armkvm_ipi_signal };
+    sigset_t set;
+
+    s->fd = ioctl(armkvm.vm.fd, ARMKVM_CREATE_VCPU, cpu->cpu_index);
+    if (s->fd < 0) {
+        error_report("armkvm: cannot create vCPU %d: %s", cpu->cpu_index,
+                     strerror(errno));
+        g_free(s);
+        return -errno;
+    }
+    s->run = mmap(NULL, armkvm.vm.run_size, PROT_READ | PROT_WRITE,
+                  MAP_SHARED, s->fd, 0);
+    if (s->run == MAP_FAILED) {
+        error_report("armkvm: cannot map the run structure of vCPU %d: %s",
+                     cpu->cpu_index, strerror(errno));
+        close(s->fd);
+        g_free(s);
+        return -errno;
+    }
+    sigaction(SIG_IPI, &sa, NULL);
+    sigemptyset(&set);
+    sigaddset(&set, SIG_IPI);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    cpu->accel = s;
+    cpu->vcpu_dirty = true;
+    return 0;
+}
+
+static void armkvm_put_registers(CPUState *cpu)
+{
+    struct armkvm_core_regs regs;
+
+    armkvm_regs_from_env(cpu_env(cpu), &regs);
+    if (ioctl(cpu->accel->fd, ARMKVM_SET_REGS, &regs) < 0) {
+        error_report("armkvm: vCPU %d: ARMKVM_SET_REGS: %s (pc 0x%08x, "
+                     "cpsr 0x%08x)", cpu->cpu_index, strerror(errno),
+                     regs.pc, regs.cpsr);
+        exit(1);
+    }
+}
+
+static void armkvm_get_registers(CPUState *cpu)
+{
+    struct armkvm_core_regs regs;
+
+    if (ioctl(cpu->accel->fd, ARMKVM_GET_REGS, &regs) < 0) {
+        error_report("armkvm: vCPU %d: ARMKVM_GET_REGS: %s", cpu->cpu_index,
+                     strerror(errno));
+        exit(1);
+    }
+    armkvm_regs_to_env(&regs, cpu_env(cpu));
+}
+
+static void do_armkvm_synchronize_state(CPUState *cpu, run_on_cpu_data arg)
+{
+    if (!cpu->vcpu_dirty) {
+        armkvm_get_registers(cpu);
+        cpu->vcpu_dirty = true;
+    }
+}
+
+void armkvm_cpu_synchronize_state(CPUState *cpu)
+{
+    if (!cpu->vcpu_dirty) {
+        run_on_cpu(cpu, do_armkvm_synchronize_state, RUN_ON_CPU_NULL);
+    }
+}
+
+static void do_armkvm_mark_dirty(CPUState *cpu, run_on_cpu_data arg)
+{
+    /* QEMU's copy is the newest: it goes to the module before the next RUN. */
+    cpu->vcpu_dirty = true;
+}
+
+void armkvm_cpu_synchronize_post_reset(CPUState *cpu)
+{
+    run_on_cpu(cpu, do_armkvm_mark_dirty, RUN_ON_CPU_NULL);
+}
+
+void armkvm_cpu_synchronize_post_init(CPUState *cpu)
+{
+    run_on_cpu(cpu, do_armkvm_mark_dirty, RUN_ON_CPU_NULL);
+}
+
+void armkvm_cpu_synchronize_pre_loadvm(CPUState *cpu)
+{
+    run_on_cpu(cpu, do_armkvm_mark_dirty, RUN_ON_CPU_NULL);
+}
+
+static void armkvm_handle_mmio(struct armkvm_run *run)
+{
+    MemTxResult r = address_space_rw(&address_space_memory,
+                                     run->mmio.phys_addr,
+                                     MEMTXATTRS_UNSPECIFIED, run->mmio.data,
+                                     run->mmio.len, run->mmio.is_write);
+
+    if (r != MEMTX_OK) {
+        /* No device there: reads as zero, writes ignored, like the bus. */
+        if (!run->mmio.is_write) {
+            memset(run->mmio.data, 0, sizeof(run->mmio.data));
+        }
+    }
+}
+
+/* PSCI over HVC, the conduit armkvm-virt's device tree names. */
+static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
+{
+    uint32_t fn = run->hypercall.args[0];
+
+    switch (fn) {
+    case PSCI_VERSION:
+        run->hypercall.ret[0] = PSCI_VERSION_1_0;
+        return 0;
+    case PSCI_FEATURES:
+        run->hypercall.ret[0] = PSCI_RET_NOT_SUPPORTED;
+        return 0;
+    case PSCI_SYSTEM_OFF:
+        qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
+        cpu->halted = 1;
+        return EXCP_HLT;
+    case PSCI_SYSTEM_RESET:
+        qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
+        return EXCP_INTERRUPT;
+    default:
+        run->hypercall.ret[0] = PSCI_RET_NOT_SUPPORTED;
+        return 0;
+    }
+}
+
+static int armkvm_vcpu_exec(CPUState *cpu)
+{
+    struct armkvm_run *run = cpu->accel->run;
+    int ret = 0;
+
+    while (!ret) {
+        if (cpu->vcpu_dirty) {
+            armkvm_put_registers(cpu);
+            cpu->vcpu_dirty = false;
+        }
+        if (qatomic_read(&cpu->exit_request)) {
+            qatomic_set(&cpu->exit_request, 0);
+            return EXCP_INTERRUPT;
+        }
+        if (cpu->interrupt_request & CPU_INTERRUPT_HARD) {
+            warn_report_once("armkvm: interrupt delivery to a natively "
+                             "running guest is not implemented yet: the "
+                             "guest's IRQ line is ignored");
+        }
+
+        bql_unlock();
+        if (ioctl(cpu->accel->fd, ARMKVM_RUN, 0) < 0) {
+            int err = errno;
+
+            bql_lock();
+            if (err == EINTR || err == EAGAIN) {
+                qatomic_set(&run->immediate_exit, 0);
+                return EXCP_INTERRUPT;
+            }
+            error_report("armkvm: vCPU %d: ARMKVM_RUN: %s", cpu->cpu_index,
+                         strerror(err));
+            exit(1);
+        }
+        bql_lock();
+
+        switch (run->exit_reason) {
+        case ARMKVM_EXIT_MMIO:
+            armkvm_handle_mmio(run);
+            break;
+        case ARMKVM_EXIT_HYPERCALL:
+            ret = armkvm_handle_hypercall(cpu, run);
+            break;
+        case ARMKVM_EXIT_INTERNAL_ERROR:
+            error_report("armkvm: vCPU %d: the guest did what armkvm cannot "
+                         "run (suberror %u): %08x %08x %08x %08x %08x %08x",
+                         cpu->cpu_index, run->internal.suberror,
+                         run->internal.data[0], run->internal.data[1],
+                         run->internal.data[2], run->internal.data[3],
+                         run->internal.data[4], run->internal.data[5]);
+            cpu_synchronize_state(cpu);
+            qemu_system_guest_panicked(NULL);
+            return EXCP_HLT;
+        default:
+            error_report("armkvm: vCPU %d: unknown exit reason %u",
+                         cpu->cpu_index, run->exit_reason);
+            exit(1);
+        }
+    }
+    return ret;
+}
+
+static void *armkvm_vcpu_thread_fn(void *arg)
+{
+    CPUState *cpu = arg;
+
+    rcu_register_thread();
+    bql_lock();
+    qemu_thread_get_self(cpu->thread);
+    cpu->thread_id = qemu_get_thread_id();
+    current_cpu = cpu;
+    if (armkvm_init_vcpu(cpu) < 0) {
+        exit(1);
+    }
+    cpu_thread_signal_created(cpu);
+    qemu_guest_random_seed_thread_part2(cpu->random_seed);
+
+    do {
+        if (cpu_can_run(cpu)) {
+            armkvm_vcpu_exec(cpu);
+        }
+        qemu_wait_io_event(cpu);
+    } while (!cpu->unplug || cpu_can_run(cpu));
+
+    cpu_thread_signal_destroyed(cpu);
+    bql_unlock();
+    rcu_unregister_thread();
+    return NULL;
+}
+
+void armkvm_start_vcpu_thread(CPUState *cpu)
+{
+    char name[VCPU_THREAD_NAME_SIZE];
+
+    snprintf(name, sizeof(name), "CPU %d/armkvm", cpu->cpu_index);
+    qemu_thread_create(cpu->thread, name, armkvm_vcpu_thread_fn, cpu,
+                       QEMU_THREAD_JOINABLE);
+}
+
+void armkvm_kick_vcpu_thread(CPUState *cpu)
+{
+    cpu->exit_request = 1;
+    if (!cpu->accel) {
+        /*
+         * No thread to signal yet (a kick during realize or reset): it reads
+         * exit_request before it first runs the guest.
+         */
+        return;
+    }
+    qatomic_set(&cpu->accel->run->immediate_exit, 1);
+    cpus_kick_thread(cpu);
+}

@@ -1,0 +1,107 @@
+/*
+ * armkvm: moving a vCPU's register state between QEMU and the host module.
+ *
+ * CPUARMState keeps the current mode's r13, r14 and SPSR in regs[] and spsr
+ * and the other modes' in the banked arrays; the module keeps every mode's
+ * copy in its own slot. Flushing the current mode into the banks first makes
+ * both directions a plain copy.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "cpu.h"
+#include "internals.h"
+#include "armkvm-regs.h"
+
+#include <linux/armkvm.h>
+
+static const int armkvm_modes[] = {
+    ARM_CPU_MODE_SVC, ARM_CPU_MODE_ABT, ARM_CPU_MODE_UND, ARM_CPU_MODE_IRQ,
+};
+
+static uint32_t *armkvm_bank(struct armkvm_core_regs *regs, int mode)
+{
+    switch (mode) {
+    case ARM_CPU_MODE_SVC:
+        return regs->svc;
+    case ARM_CPU_MODE_ABT:
+        return regs->abt;
+    case ARM_CPU_MODE_UND:
+        return regs->und;
+    case ARM_CPU_MODE_IRQ:
+        return regs->irq;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/* Current mode's r8-r14 and SPSR into the banks, so the banks are complete. */
+static void armkvm_flush_current_bank(CPUARMState *env)
+{
+    int mode = env->uncached_cpsr & CPSR_M;
+
+    if (mode == ARM_CPU_MODE_FIQ) {
+        memcpy(env->fiq_regs, env->regs + 8, 5 * sizeof(uint32_t));
+    } else {
+        memcpy(env->usr_regs, env->regs + 8, 5 * sizeof(uint32_t));
+    }
+    env->banked_r13[bank_number(mode)] = env->regs[13];
+    env->banked_r14[r14_bank_number(mode)] = env->regs[14];
+    env->banked_spsr[bank_number(mode)] = env->spsr;
+}
+
+/* And back: the banks of the (new) current mode into regs[] and spsr. */
+static void armkvm_load_current_bank(CPUARMState *env)
+{
+    int mode = env->uncached_cpsr & CPSR_M;
+
+    if (mode == ARM_CPU_MODE_FIQ) {
+        memcpy(env->regs + 8, env->fiq_regs, 5 * sizeof(uint32_t));
+    } else {
+        memcpy(env->regs + 8, env->usr_regs, 5 * sizeof(uint32_t));
+    }
+    env->regs[13] = env->banked_r13[bank_number(mode)];
+    env->regs[14] = env->banked_r14[r14_bank_number(mode)];
+    env->spsr = env->banked_spsr[bank_number(mode)];
+}
+
+void armkvm_regs_from_env(CPUARMState *env, struct armkvm_core_regs *regs)
+{
+    armkvm_flush_current_bank(env);
+    memcpy(regs->usr, env->regs, 8 * sizeof(uint32_t));
+    memcpy(regs->usr + 8, env->usr_regs, 5 * sizeof(uint32_t));
+    regs->usr[13] = env->banked_r13[BANK_USRSYS];
+    regs->usr[14] = env->banked_r14[BANK_USRSYS];
+    regs->pc = env->regs[15];
+    regs->cpsr = cpsr_read(env);
+    for (int i = 0; i < ARRAY_SIZE(armkvm_modes); i++) {
+        uint32_t *bank = armkvm_bank(regs, armkvm_modes[i]);
+
+        bank[0] = env->banked_r13[bank_number(armkvm_modes[i])];
+        bank[1] = env->banked_r14[r14_bank_number(armkvm_modes[i])];
+        bank[2] = env->banked_spsr[bank_number(armkvm_modes[i])];
+    }
+}
+
+void armkvm_regs_to_env(const struct armkvm_core_regs *regs, CPUARMState *env)
+{
+    armkvm_flush_current_bank(env);
+    memcpy(env->regs, regs->usr, 8 * sizeof(uint32_t));
+    memcpy(env->usr_regs, regs->usr + 8, 5 * sizeof(uint32_t));
+    env->banked_r13[BANK_USRSYS] = regs->usr[13];
+    env->banked_r14[BANK_USRSYS] = regs->usr[14];
+    for (int i = 0; i < ARRAY_SIZE(armkvm_modes); i++) {
+        const uint32_t *bank = armkvm_bank((struct armkvm_core_regs *)regs,
+                                           armkvm_modes[i]);
+
+        env->banked_r13[bank_number(armkvm_modes[i])] = bank[0];
+        env->banked_r14[r14_bank_number(armkvm_modes[i])] = bank[1];
+        env->banked_spsr[bank_number(armkvm_modes[i])] = bank[2];
+    }
+    env->regs[15] = regs->pc;
+    /* Raw: no bank switch here, the banks are already complete. */
+    cpsr_write(env, regs->cpsr, 0xffffffff, CPSRWriteRaw);
+    armkvm_load_current_bank(env);
+}
