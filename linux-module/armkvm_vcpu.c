@@ -24,18 +24,6 @@
 
 #include "armkvm.h"
 
-#define PSR_MODE_MASK_	0x1f
-#define PSR_T		(1u << 5)
-#define PSR_F		(1u << 6)
-#define PSR_I		(1u << 7)
-#define MODE_USR	0x10
-#define MODE_FIQ	0x11
-#define MODE_IRQ	0x12
-#define MODE_SVC	0x13
-#define MODE_ABT	0x17
-#define MODE_UND	0x1b
-#define MODE_SYS	0x1f
-
 /* All clients: the guest's sections and the copied host kernel entries are checked by AP. */
 #define GUEST_DACR	0x55555555
 
@@ -69,11 +57,11 @@ u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
 		return &r->pc;
 	if (n < 13)
 		return &r->usr[n];
-	switch (r->cpsr & PSR_MODE_MASK_) {
-	case MODE_SVC: bank = r->svc; break;
-	case MODE_ABT: bank = r->abt; break;
-	case MODE_UND: bank = r->und; break;
-	case MODE_IRQ: bank = r->irq; break;
+	switch (r->cpsr & MODE_MASK) {
+	case SVC_MODE: bank = r->svc; break;
+	case ABT_MODE: bank = r->abt; break;
+	case UND_MODE: bank = r->und; break;
+	case IRQ_MODE: bank = r->irq; break;
 	default: bank = &r->usr[13]; break;
 	}
 	return &bank[n - 13];
@@ -81,9 +69,9 @@ u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
 
 static bool armkvm_guest_mode_ok(u32 cpsr)
 {
-	switch (cpsr & PSR_MODE_MASK_) {
-	case MODE_USR: case MODE_SVC: case MODE_ABT: case MODE_UND:
-	case MODE_IRQ: case MODE_SYS:
+	switch (cpsr & MODE_MASK) {
+	case USR_MODE: case SVC_MODE: case ABT_MODE: case UND_MODE:
+	case IRQ_MODE: case SYSTEM_MODE:
 		return true;
 	default:	/* FIQ is the hypervisor's; Hyp and Monitor do not exist here */
 		return false;
@@ -123,13 +111,51 @@ static bool armkvm_is_hvc(u32 insn)
 	return (insn & 0xfff000f0) == 0xe1400070;
 }
 
+/*
+ * An exception the guest takes itself: the CPU already put the return address
+ * and the old CPSR in the exception mode's LR and SPSR (saved with the guest's
+ * banked registers); what is left is entering that mode at the guest's vector.
+ */
+static int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
+{
+	static const u8 mode_of[8] = {
+		[ARMKVM_VEC_UND] = UND_MODE, [ARMKVM_VEC_SVC] = SVC_MODE,
+		[ARMKVM_VEC_PABT] = ABT_MODE, [ARMKVM_VEC_DABT] = ABT_MODE,
+	};
+	struct armkvm_core_regs *r = &vcpu->sw.guest;
+	u32 cpsr = r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT);
+
+	cpsr |= mode_of[vector] | PSR_I_BIT;
+	if (vector == ARMKVM_VEC_PABT || vector == ARMKVM_VEC_DABT)
+		cpsr |= PSR_A_BIT;
+	r->cpsr = cpsr;		/* ARM state, little-endian: SCTLR.TE and EE are 0 */
+	r->pc = vcpu->guest_vbar + vector * 4;
+	vcpu->stats.exceptions_delivered++;
+	return 1;
+}
+
+/* Hypercalls the module answers itself; false for those userspace serves. */
+static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
+{
+	u32 *r = vcpu->sw.guest.usr;
+
+	switch (r[0]) {
+	case ARMKVM_HC_SET_VECTORS:
+		vcpu->guest_vbar = r[1] & ~0x1fu;
+		r[0] = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Returns 1 to enter the guest again, 0 to return to userspace. */
 static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
 	struct armkvm_run *run = vcpu->run;
 	u32 insn, data[6];
-	bool thumb = sw->guest.cpsr & PSR_T;
+	bool thumb = sw->guest.cpsr & PSR_T_BIT;
 
 	switch (vector) {
 	case ARMKVM_VEC_IRQ:
@@ -142,12 +168,16 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 		sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
 		if (!thumb && !armkvm_fetch_insn(vcpu, sw->guest.pc, &insn) &&
 		    armkvm_is_hvc(insn)) {
+			vcpu->stats.exits_hypercall++;
+			if (armkvm_hypercall_in_kernel(vcpu)) {
+				sw->guest.pc += 4;
+				return 1;
+			}
 			run->exit_reason = ARMKVM_EXIT_HYPERCALL;
 			run->hypercall.imm = ((insn >> 4) & 0xfff0) | (insn & 0xf);
 			memcpy(run->hypercall.args, sw->guest.usr, sizeof(run->hypercall.args));
 			memcpy(run->hypercall.ret, sw->guest.usr, sizeof(run->hypercall.ret));
 			sw->guest.pc += 4;
-			vcpu->stats.exits_hypercall++;
 			return 0;
 		}
 		break;
@@ -179,7 +209,9 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 		sw->guest.pc = sw->exit_lr;
 		break;
 	}
-	/* Guest exception delivery comes with the guest vector interface; until then, say so. */
+	if (vcpu->guest_vbar && vector >= ARMKVM_VEC_UND && vector <= ARMKVM_VEC_DABT)
+		return armkvm_deliver_exception(vcpu, vector);
+	/* The guest gave no vectors to take it: say what happened. */
 	data[0] = vector;
 	data[1] = sw->guest.pc;
 	data[2] = sw->dfsr;
@@ -327,7 +359,7 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	vcpu->vm = vm;
 	vcpu->ram_dirty = true;
 	/* Reset state: SVC mode, interrupts masked, at the start of RAM. */
-	vcpu->sw.guest.cpsr = MODE_SVC | PSR_I | PSR_F;
+	vcpu->sw.guest.cpsr = SVC_MODE | PSR_I_BIT | PSR_F_BIT;
 	vcpu->sw.guest.pc = vm->ram_gpa;
 	/* The table walk attributes (low bits) follow the host's own TTBR0. */
 	asm volatile("mrc p15, 0, %0, c2, c0, 0" : "=r" (ttbr0));

@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	3
+#define ARMKVM_API_VERSION	4
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -90,12 +90,22 @@ struct armkvm_run {
 	};
 };
 
+/*
+ * Hypercalls the module serves itself (HVC, r0 = function, in the SMC calling
+ * convention's vendor-specific hypervisor range). Under TCG, QEMU answers every
+ * HVC it does not know with PSCI's NOT_SUPPORTED (-1): a guest that gets -1
+ * does the architectural thing instead, so one guest binary runs under both.
+ */
+/* r1 = the guest's exception vector base; r0 = 0. The guest must not write VBAR itself. */
+#define ARMKVM_HC_SET_VECTORS	0x86000001
+
 struct armkvm_vcpu_stats {
 	__u64 world_switches;
 	__u64 exits_irq;
 	__u64 exits_mmio;
 	__u64 exits_hypercall;
 	__u64 exits_other;
+	__u64 exceptions_delivered;	/* guest exceptions sent to the guest's vectors */
 	__u64 guest_ns;		/* time spent in the guest */
 };
 

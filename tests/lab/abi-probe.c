@@ -105,7 +105,11 @@ int main(void)
         return 1;
     }
     version = ioctl(fd, ARMKVM_GET_API_VERSION, 0);
-    printf("api-version: %d (header %d)\n", version, ARMKVM_API_VERSION);
+    if (version == ARMKVM_API_VERSION) {
+        printf("api-version: the header's\n");
+    } else {
+        printf("api-version: %d, header %d\n", version, ARMKVM_API_VERSION);
+    }
     report("api-version with an argument", ioctl(fd, ARMKVM_GET_API_VERSION, 1));
     report("unknown armkvm ioctl", ioctl(fd, _IO(ARMKVMIO, 0x7f), 0));
     report("KVM's KVM_GET_API_VERSION", ioctl(fd, _IO(0xAE, 0x00), 0));
