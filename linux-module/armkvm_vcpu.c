@@ -134,6 +134,22 @@ static int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
 	return 1;
 }
 
+/*
+ * A virtual interrupt: taken like a real IRQ exception, with the return
+ * address and CPSR the architecture gives (LR_irq = next instruction + 4).
+ */
+static void armkvm_inject_irq(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_core_regs *r = &vcpu->sw.guest;
+
+	r->irq[1] = r->pc + 4;
+	r->irq[2] = r->cpsr;
+	r->cpsr = (r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT)) |
+		  IRQ_MODE | PSR_I_BIT | PSR_A_BIT;
+	r->pc = vcpu->guest_vbar + ARMKVM_VEC_IRQ * 4;
+	vcpu->stats.irqs_injected++;
+}
+
 /* Hypercalls the module answers itself; false for those userspace serves. */
 static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 {
@@ -250,6 +266,10 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 			return -EINTR;
 		}
 		cond_resched();
+
+		if (READ_ONCE(run->irq_line) && vcpu->guest_vbar &&
+		    !(vcpu->sw.guest.cpsr & PSR_I_BIT))
+			armkvm_inject_irq(vcpu);
 
 		preempt_disable();
 		local_irq_disable();

@@ -185,11 +185,8 @@ static int armkvm_vcpu_exec(CPUState *cpu)
             qatomic_set(&cpu->exit_request, 0);
             return EXCP_INTERRUPT;
         }
-        if (cpu->interrupt_request & CPU_INTERRUPT_HARD) {
-            warn_report_once("armkvm: interrupt delivery to a natively "
-                             "running guest is not implemented yet: the "
-                             "guest's IRQ line is ignored");
-        }
+        /* The GIC's output, as the CPU's IRQ input sees it. */
+        run->irq_line = !!(cpu->interrupt_request & CPU_INTERRUPT_HARD);
 
         bql_unlock();
         if (ioctl(cpu->accel->fd, ARMKVM_RUN, 0) < 0) {

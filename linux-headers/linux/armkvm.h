@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	4
+#define ARMKVM_API_VERSION	5
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -68,6 +68,14 @@ struct armkvm_run {
 	 * be consumed before RUN starts; this flag cannot be missed.
 	 */
 	__u32 immediate_exit;
+	/*
+	 * Written by userspace: the level of the vCPU's IRQ input (its interrupt
+	 * controller's output). Read before every guest entry; an IRQ exception is
+	 * delivered to the guest's vectors when it is high and CPSR.I is clear.
+	 * Raise it, then kick (immediate_exit) for prompt delivery.
+	 */
+	__u32 irq_line;
+	__u32 padding;
 	union {
 		struct {
 			__u64 phys_addr;
@@ -106,6 +114,7 @@ struct armkvm_vcpu_stats {
 	__u64 exits_hypercall;
 	__u64 exits_other;
 	__u64 exceptions_delivered;	/* guest exceptions sent to the guest's vectors */
+	__u64 irqs_injected;		/* virtual interrupts delivered to the guest */
 	__u64 guest_ns;		/* time spent in the guest */
 };
 

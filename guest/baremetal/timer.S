@@ -1,0 +1,125 @@
+/*
+ * Timer interrupts: the SP804 ticks every 10 ms through the GIC. The guest
+ * sleeps in WFI until ten interrupts have been handled, then checks masking:
+ * with CPSR.I set a raised interrupt stays pending, and is taken as soon as
+ * the guest unmasks.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "common.inc"
+
+	.equ	GICD,		0x08000000
+	.equ	GICC,		0x08010000
+	.equ	TIMER,		0x09020000
+	.equ	TIMER_IRQ,	35		@ SPI 3
+	.equ	SP804_LOAD,	0x00
+	.equ	SP804_CTRL,	0x08
+	.equ	SP804_INTCLR,	0x0c
+	.equ	SP804_RIS,	0x10
+	.equ	SP804_ON,	0xe2		@ enable, periodic, interrupt, 32-bit
+
+	.text
+	.global	_start
+_start:
+	ldr	sp, =svc_stack
+	cps	#0x12
+	ldr	sp, =irq_stack
+	cps	#0x13
+	ldr	r1, =vectors
+	ldr	r0, =ARMKVM_HC_SET_VECTORS
+	hvc	#0
+	cmp	r0, #0
+	mcrne	p15, 0, r1, c12, c0, 0
+	isb
+
+	/* GIC: the timer's interrupt enabled, to CPU 0, any priority passes. */
+	ldr	r1, =GICD
+	mov	r0, #1
+	str	r0, [r1]			@ GICD_CTLR
+	mov	r0, #1 << (TIMER_IRQ - 32)
+	str	r0, [r1, #0x104]		@ GICD_ISENABLER1
+	mov	r0, #1
+	strb	r0, [r1, #0x800 + TIMER_IRQ]	@ GICD_ITARGETSR
+	ldr	r1, =GICC
+	mov	r0, #0xff
+	str	r0, [r1, #4]			@ GICC_PMR
+	mov	r0, #1
+	str	r0, [r1]			@ GICC_CTLR
+
+	mov	r7, #0				@ interrupts handled
+	ldr	r1, =TIMER
+	ldr	r0, =10000			@ 10 ms at 1 MHz
+	str	r0, [r1, #SP804_LOAD]
+	mov	r0, #SP804_ON
+	str	r0, [r1, #SP804_CTRL]
+	cpsie	i
+1:	wfi
+	cmp	r7, #10
+	blo	1b
+	ldr	r0, =msg_ten
+	bl	puts
+
+	/* Masked: the timer raises its line, nothing is taken. */
+	cpsid	i
+	mov	r8, r7
+	ldr	r1, =TIMER
+2:	ldr	r0, [r1, #SP804_RIS]
+	tst	r0, #1
+	beq	2b
+	cmp	r7, r8
+	ldreq	r0, =msg_masked_ok
+	ldrne	r0, =msg_masked_bad
+	bl	puts
+	cpsie	i
+	ldr	r1, =TIMER
+3:	cmp	r7, r8				@ taken once unmasked
+	beq	3b
+	ldr	r0, =msg_unmasked
+	bl	puts
+	mov	r0, #0
+	str	r0, [r1, #SP804_CTRL]
+	power_off
+
+irq_handler:
+	push	{r0-r3, lr}
+	ldr	r1, =GICC
+	ldr	r0, [r1, #0x0c]			@ GICC_IAR
+	ubfx	r2, r0, #0, #10
+	cmp	r2, #TIMER_IRQ
+	ldreq	r2, =TIMER
+	moveq	r3, #1
+	streq	r3, [r2, #SP804_INTCLR]
+	addeq	r7, r7, #1
+	str	r0, [r1, #0x10]			@ GICC_EOIR
+	pop	{r0-r3, lr}
+	subs	pc, lr, #4
+
+unexpected:
+	ldr	r0, =msg_unexpected
+	bl	puts
+	power_off
+
+	.balign	32
+vectors:
+	b	unexpected
+	b	unexpected
+	b	unexpected
+	b	unexpected
+	b	unexpected
+	b	unexpected
+	b	irq_handler
+	b	unexpected
+
+	define_puts
+	.ltorg
+msg_ten:	.asciz	"armkvm-guest timer: 10 interrupts taken, sleeping in WFI between them\n"
+msg_masked_ok:	.asciz	"armkvm-guest timer: masked, a raised interrupt stays pending\n"
+msg_masked_bad:	.asciz	"armkvm-guest timer: masked, yet an interrupt was taken\n"
+msg_unmasked:	.asciz	"armkvm-guest timer: taken once unmasked\n"
+msg_unexpected:	.asciz	"armkvm-guest timer: unexpected exception\n"
+	.balign	8
+	.space	512
+irq_stack:
+	.space	1024
+svc_stack:
