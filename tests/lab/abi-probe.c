@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,63 @@ static void check_vcpu(int fd)
     close(vm);
 }
 
+/*
+ * Random register states on a zero-filled guest (zeros decode as ANDEQ, a
+ * no-op): whatever the mode, flags and pc, every RUN must end in an exit
+ * with a reason, and SET_REGS must refuse the modes a guest cannot have.
+ */
+static void fuzz_regs(int fd, unsigned int *seed)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
+    };
+    static const unsigned int modes[] = { 0x10, 0x13, 0x17, 0x1b, 0x12, 0x1f };
+    int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg), runs = 0, refused = 0, bad = 0;
+    int vcpu = ioctl(vm, ARMKVM_CREATE_VCPU, 0);
+    struct armkvm_run *run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+
+    if (vm < 0 || vcpu < 0 || run == MAP_FAILED) {
+        printf("regs fuzz: setup failed: %s\n", strerror(errno));
+        return;
+    }
+    for (int i = 0; i < 2000; i++) {
+        struct armkvm_core_regs regs;
+        uint32_t *w = (uint32_t *)&regs;
+
+        for (size_t j = 0; j < sizeof(regs) / 4; j++) {
+            w[j] = (uint32_t)rand_r(seed) << 1 ^ rand_r(seed);
+        }
+        if (i % 3) {
+            /* Mostly valid modes, ARM state, pc somewhere in or near RAM. */
+            regs.cpsr = (regs.cpsr & 0xf80001c0) | modes[i % 6];
+            regs.pc = 0x40000000 + (regs.pc & 0x1ffffc);
+        }
+        if (ioctl(vcpu, ARMKVM_SET_REGS, &regs) < 0) {
+            refused += errno == EINVAL;
+            bad += errno != EINVAL;
+            continue;
+        }
+        if (ioctl(vcpu, ARMKVM_RUN, 0) < 0) {
+            bad++;
+            continue;
+        }
+        runs++;
+        if (run->exit_reason != ARMKVM_EXIT_INTERNAL_ERROR &&
+            run->exit_reason != ARMKVM_EXIT_MMIO &&
+            run->exit_reason != ARMKVM_EXIT_HYPERCALL) {
+            bad++;
+        }
+        if (run->exit_reason == ARMKVM_EXIT_MMIO && !run->mmio.is_write) {
+            memset(run->mmio.data, 0, sizeof(run->mmio.data));
+        }
+    }
+    printf("regs fuzz: 2000 states, %s, %s, %d unexpected\n",
+           runs > 1000 ? "most ran to an exit" : "too few ran",
+           refused > 0 ? "impossible modes refused" : "nothing refused", bad);
+    close(vcpu);
+    close(vm);
+}
+
 int main(void)
 {
     char buf[16];
@@ -120,6 +178,7 @@ int main(void)
                           == MAP_FAILED ? -1 : 0));
     check_vm_configs(fd);
     check_vcpu(fd);
+    fuzz_regs(fd, &seed);
 
     /* Random commands and arguments: each must fail cleanly or be the version call. */
     for (int i = 0; i < FUZZ_ROUNDS; i++) {
