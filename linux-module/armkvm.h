@@ -32,6 +32,14 @@ struct armkvm_switch {
 	u32 host_cpsr;
 	u32 host_banked[17];
 	u32 host_cp15[10];
+	/* VFP: the guest's while it runs, the host's hardware state kept aside. */
+	u32 guest_fpexc;
+	u32 guest_fpscr;
+	u64 guest_d[32];
+	u32 host_fpscr;
+	u32 pad;
+	u64 host_d[32];
+	u32 vfp_d32;			/* the CPU has d16-d31 */
 };
 
 struct armkvm_vm {

@@ -23,7 +23,9 @@
  *   FIQ mode's banked registers belong to armkvm while a guest runs: the
  *   vectors need scratch registers that the guest cannot own, and a
  *   privileged-mode guest never gets FIQs (physical FIQs stay with the host).
- *   The guest's VFP is disabled (FPEXC.EN=0) for now: VFP use exits as UND.
+ *   VFP: the hardware's VFP registers (whoever owns them in the host's lazy
+ *   scheme) are set aside in sw->host_d and come back exactly; the guest's
+ *   FPEXC, FPSCR and d0-d31 live in sw while it does not run.
  */
 #include <linux/linkage.h>
 #include <asm/assembler.h>
@@ -52,6 +54,12 @@
 #define SW_HOST_CPSR	152
 #define SW_HOST_BANKED	156	/* abt, und, irq: sp lr spsr; fiq: r8-r12 sp lr spsr */
 #define SW_HOST_CP15	224	/* ttbr0 ttbcr dacr vbar sctlr contextidr tpidrprw tpidrurw tpidruro fpexc */
+#define SW_GUEST_FPEXC	264
+#define SW_GUEST_FPSCR	268
+#define SW_GUEST_D	272
+#define SW_HOST_FPSCR	528
+#define SW_HOST_D	536
+#define SW_VFP_D32	792
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)
@@ -126,9 +134,25 @@ ENTRY(armkvm_world_switch)
 	add	r1, r0, #SW_HOST_CP15
 	stmia	r1, {r2-r11}
 
-	/* The guest's translation regime and armkvm's vectors. */
-	bic	r11, r11, #FPEXC_EN
+	/* VFP: set the hardware's registers aside, load the guest's. */
+	orr	r11, r11, #FPEXC_EN
 	vmsr	fpexc, r11
+	vmrs	r2, fpscr
+	str	r2, [r0, #SW_HOST_FPSCR]
+	ldr	r3, [r0, #SW_VFP_D32]
+	cmp	r3, #0
+	add	r1, r0, #SW_HOST_D
+	vstmia	r1!, {d0-d15}
+	vstmiane r1, {d16-d31}
+	add	r1, r0, #SW_GUEST_D
+	vldmia	r1!, {d0-d15}
+	vldmiane r1, {d16-d31}
+	ldr	r2, [r0, #SW_GUEST_FPSCR]
+	vmsr	fpscr, r2
+	ldr	r2, [r0, #SW_GUEST_FPEXC]
+	vmsr	fpexc, r2
+
+	/* The guest's translation regime and armkvm's vectors. */
 	ldr	r2, [r0, #SW_GUEST_TTBR0]
 	mcr	p15, 0, r2, c2, c0, 0		@ TTBR0
 	mov	r3, #0
@@ -238,6 +262,24 @@ armkvm_exit:
 	mrc	p15, 0, r5, c6, c0, 2		@ IFAR
 	add	r1, r9, #SW_FAULT
 	stmia	r1, {r2-r5}
+
+	/* VFP: keep the guest's, give the hardware back its registers. */
+	vmrs	r2, fpexc
+	str	r2, [r9, #SW_GUEST_FPEXC]
+	orr	r2, r2, #FPEXC_EN
+	vmsr	fpexc, r2
+	vmrs	r2, fpscr
+	str	r2, [r9, #SW_GUEST_FPSCR]
+	ldr	r3, [r9, #SW_VFP_D32]
+	cmp	r3, #0
+	add	r1, r9, #SW_GUEST_D
+	vstmia	r1!, {d0-d15}
+	vstmiane r1, {d16-d31}
+	add	r1, r9, #SW_HOST_D
+	vldmia	r1!, {d0-d15}
+	vldmiane r1, {d16-d31}
+	ldr	r2, [r9, #SW_HOST_FPSCR]
+	vmsr	fpscr, r2
 
 	/* The host's MMU and thread state, exactly as they were. */
 	mov	r0, r9

@@ -21,6 +21,7 @@
 #include <linux/vmalloc.h>
 #include <asm/cacheflush.h>
 #include <asm/cputype.h>
+#include <asm/vfp.h>
 
 #include "armkvm.h"
 
@@ -45,6 +46,12 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cpsr) != 152);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_banked) != 156);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15) != 224);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpexc) != 264);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpscr) != 268);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_d) != 272);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 528);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 536);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 792);
 }
 
 /* Register n (0-15) as the guest sees it in its current mode. */
@@ -320,6 +327,30 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 	case ARMKVM_GET_STATS:
 		ret = copy_to_user(argp, &vcpu->stats, sizeof(vcpu->stats)) ? -EFAULT : 0;
 		break;
+	case ARMKVM_GET_VFP: {
+		struct armkvm_vfp_regs vfp = {
+			.fpscr = vcpu->sw.guest_fpscr, .fpexc = vcpu->sw.guest_fpexc,
+		};
+
+		memcpy(vfp.d, vcpu->sw.guest_d, sizeof(vfp.d));
+		ret = copy_to_user(argp, &vfp, sizeof(vfp)) ? -EFAULT : 0;
+		break;
+	}
+	case ARMKVM_SET_VFP: {
+		struct armkvm_vfp_regs vfp;
+
+		ret = -EFAULT;
+		if (copy_from_user(&vfp, argp, sizeof(vfp)))
+			break;
+		memcpy(vcpu->sw.guest_d, vfp.d, sizeof(vfp.d));
+		if (!vcpu->sw.vfp_d32)
+			memset(&vcpu->sw.guest_d[16], 0, 16 * sizeof(u64));
+		vcpu->sw.guest_fpscr = vfp.fpscr;
+		/* Only EN is the guest's to set here; the exception bits are not emulated. */
+		vcpu->sw.guest_fpexc = vfp.fpexc & FPEXC_EN;
+		ret = 0;
+		break;
+	}
 	default:
 		ret = -ENOTTY;
 	}
@@ -361,7 +392,7 @@ static const struct file_operations armkvm_vcpu_fops = {
 int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long id)
 {
 	struct armkvm_vcpu *vcpu;
-	u32 ttbr0;
+	u32 ttbr0, mvfr0;
 	int ret;
 
 	armkvm_check_layout();
@@ -385,6 +416,9 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	asm volatile("mrc p15, 0, %0, c2, c0, 0" : "=r" (ttbr0));
 	vcpu->sw.guest_ttbr0 = page_to_phys(vm->l1_page) | (ttbr0 & 0x7f);
 	vcpu->sw.guest_dacr = GUEST_DACR;
+	/* MVFR0[3:0] == 2: 32 double registers (VFPv3-D32, NEON). */
+	asm volatile("mrc p10, 7, %0, cr7, cr0, 0" : "=r" (mvfr0));	/* VMRS MVFR0 */
+	vcpu->sw.vfp_d32 = (mvfr0 & 0xf) == 2;
 
 	mutex_lock(&vm->lock);
 	if (vm->has_vcpu) {

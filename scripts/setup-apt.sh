@@ -25,14 +25,15 @@ Pin: release n=bookworm-backports
 Pin-Priority: 100
 "
 changed=0
-if [ "$(cat "$list" 2>/dev/null)" != "$want" ]; then
-    printf '%s' "$want" >"$list"
-    changed=1
-fi
-if [ "$(cat "$pin" 2>/dev/null)" != "$pinwant" ]; then
-    printf '%s' "$pinwant" >"$pin"
-    changed=1
-fi
+# Rewrite (and update) only when the content differs, byte for byte.
+update_file() {
+    if ! printf '%s' "$2" | cmp -s - "$1"; then
+        printf '%s' "$2" >"$1"
+        changed=1
+    fi
+}
+update_file "$list" "$want"
+update_file "$pin" "$pinwant"
 stamp=/var/lib/armkvm/apt-updated
 mkdir -p /var/lib/armkvm
 if [ "$changed" = 1 ] || [ ! -e "$stamp" ] || \

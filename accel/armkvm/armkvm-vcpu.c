@@ -17,6 +17,7 @@
 #include "exec/memory.h"
 #include "hw/core/cpu.h"
 #include "system/cpus.h"
+#include "system/hw_accel.h"
 #include "system/runstate.h"
 #include "target/arm/cpu.h"
 #include "target/arm/armkvm/armkvm-regs.h"
@@ -73,12 +74,19 @@ static int armkvm_init_vcpu(CPUState *cpu)
 static void armkvm_put_registers(CPUState *cpu)
 {
     struct armkvm_core_regs regs;
+    struct armkvm_vfp_regs vfp;
 
     armkvm_regs_from_env(cpu_env(cpu), &regs);
+    armkvm_vfp_from_env(cpu_env(cpu), &vfp);
     if (ioctl(cpu->accel->fd, ARMKVM_SET_REGS, &regs) < 0) {
         error_report("armkvm: vCPU %d: ARMKVM_SET_REGS: %s (pc 0x%08x, "
                      "cpsr 0x%08x)", cpu->cpu_index, strerror(errno),
                      regs.pc, regs.cpsr);
+        exit(1);
+    }
+    if (ioctl(cpu->accel->fd, ARMKVM_SET_VFP, &vfp) < 0) {
+        error_report("armkvm: vCPU %d: ARMKVM_SET_VFP: %s", cpu->cpu_index,
+                     strerror(errno));
         exit(1);
     }
 }
@@ -86,13 +94,16 @@ static void armkvm_put_registers(CPUState *cpu)
 static void armkvm_get_registers(CPUState *cpu)
 {
     struct armkvm_core_regs regs;
+    struct armkvm_vfp_regs vfp;
 
-    if (ioctl(cpu->accel->fd, ARMKVM_GET_REGS, &regs) < 0) {
-        error_report("armkvm: vCPU %d: ARMKVM_GET_REGS: %s", cpu->cpu_index,
-                     strerror(errno));
+    if (ioctl(cpu->accel->fd, ARMKVM_GET_REGS, &regs) < 0 ||
+        ioctl(cpu->accel->fd, ARMKVM_GET_VFP, &vfp) < 0) {
+        error_report("armkvm: vCPU %d: reading its registers: %s",
+                     cpu->cpu_index, strerror(errno));
         exit(1);
     }
     armkvm_regs_to_env(&regs, cpu_env(cpu));
+    armkvm_vfp_to_env(&vfp, cpu_env(cpu));
 }
 
 static void do_armkvm_synchronize_state(CPUState *cpu, run_on_cpu_data arg)

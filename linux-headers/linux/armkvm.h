@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	5
+#define ARMKVM_API_VERSION	6
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -47,6 +47,13 @@ struct armkvm_core_regs {
 	__u32 abt[3];
 	__u32 und[3];
 	__u32 irq[3];
+};
+
+/* VFP/NEON state: d0-d31 (d16-d31 read as 0 on 16-register VFPs), FPSCR, FPEXC. */
+struct armkvm_vfp_regs {
+	__u64 d[32];
+	__u32 fpscr;
+	__u32 fpexc;
 };
 
 /* Exits (struct armkvm_run.exit_reason). */
@@ -135,5 +142,7 @@ struct armkvm_vcpu_stats {
 #define ARMKVM_GET_REGS		_IOR(ARMKVMIO, 0x81, struct armkvm_core_regs)
 #define ARMKVM_SET_REGS		_IOW(ARMKVMIO, 0x82, struct armkvm_core_regs)
 #define ARMKVM_GET_STATS	_IOR(ARMKVMIO, 0x84, struct armkvm_vcpu_stats)
+#define ARMKVM_GET_VFP		_IOR(ARMKVMIO, 0x85, struct armkvm_vfp_regs)
+#define ARMKVM_SET_VFP		_IOW(ARMKVMIO, 0x86, struct armkvm_vfp_regs)
 
 #endif /* _UAPI_LINUX_ARMKVM_H */

@@ -105,3 +105,21 @@ void armkvm_regs_to_env(const struct armkvm_core_regs *regs, CPUARMState *env)
     cpsr_write(env, regs->cpsr, 0xffffffff, CPSRWriteRaw);
     armkvm_load_current_bank(env);
 }
+
+void armkvm_vfp_from_env(CPUARMState *env, struct armkvm_vfp_regs *vfp)
+{
+    for (int i = 0; i < 32; i++) {
+        vfp->d[i] = *aa32_vfp_dreg(env, i);
+    }
+    vfp->fpscr = vfp_get_fpscr(env);
+    vfp->fpexc = env->vfp.xregs[ARM_VFP_FPEXC];
+}
+
+void armkvm_vfp_to_env(const struct armkvm_vfp_regs *vfp, CPUARMState *env)
+{
+    for (int i = 0; i < 32; i++) {
+        *aa32_vfp_dreg(env, i) = vfp->d[i];
+    }
+    vfp_set_fpscr(env, vfp->fpscr);
+    env->vfp.xregs[ARM_VFP_FPEXC] = vfp->fpexc;
+}
