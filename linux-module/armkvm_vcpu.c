@@ -157,6 +157,26 @@ static void armkvm_inject_irq(struct armkvm_vcpu *vcpu)
 	vcpu->stats.irqs_injected++;
 }
 
+/*
+ * Sleep until the interrupt line rises or userspace wants the vCPU. Userspace
+ * raises the line and then kicks with a signal, which wakes this sleep; the
+ * run loop then returns -EINTR, and the next RUN injects the interrupt.
+ */
+static void armkvm_wait_for_interrupt(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_run *run = vcpu->run;
+
+	vcpu->stats.idle_waits++;
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (READ_ONCE(run->irq_line) || READ_ONCE(run->immediate_exit) ||
+		    signal_pending(current))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
 /* Hypercalls the module answers itself; false for those userspace serves. */
 static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 {
@@ -165,6 +185,10 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 	switch (r[0]) {
 	case ARMKVM_HC_SET_VECTORS:
 		vcpu->guest_vbar = r[1] & ~0x1fu;
+		r[0] = 0;
+		return true;
+	case ARMKVM_HC_WAIT_FOR_INTERRUPT:
+		armkvm_wait_for_interrupt(vcpu);
 		r[0] = 0;
 		return true;
 	default:

@@ -1,6 +1,7 @@
 /*
  * Timer interrupts: the SP804 ticks every 10 ms through the GIC. The guest
- * sleeps in WFI until ten interrupts have been handled, then checks masking:
+ * idles (armkvm's wait-for-interrupt hypercall, or WFI) until ten interrupts
+ * have been handled, then checks masking:
  * with CPSR.I set a raised interrupt stays pending, and is taken as soon as
  * the guest unmasks.
  *
@@ -54,7 +55,7 @@ _start:
 	mov	r0, #SP804_ON
 	str	r0, [r1, #SP804_CTRL]
 	cpsie	i
-1:	wfi
+1:	idle
 	cmp	r7, #10
 	blo	1b
 	ldr	r0, =msg_ten
@@ -113,7 +114,7 @@ vectors:
 
 	define_puts
 	.ltorg
-msg_ten:	.asciz	"armkvm-guest timer: 10 interrupts taken, sleeping in WFI between them\n"
+msg_ten:	.asciz	"armkvm-guest timer: 10 interrupts taken, idle between them\n"
 msg_masked_ok:	.asciz	"armkvm-guest timer: masked, a raised interrupt stays pending\n"
 msg_masked_bad:	.asciz	"armkvm-guest timer: masked, yet an interrupt was taken\n"
 msg_unmasked:	.asciz	"armkvm-guest timer: taken once unmasked\n"

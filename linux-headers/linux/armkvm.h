@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	6
+#define ARMKVM_API_VERSION	7
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -113,6 +113,12 @@ struct armkvm_run {
  */
 /* r1 = the guest's exception vector base; r0 = 0. The guest must not write VBAR itself. */
 #define ARMKVM_HC_SET_VECTORS	0x86000001
+/*
+ * Wait for an interrupt (WFI, but the vCPU thread sleeps in the host instead
+ * of holding the CPU): returns r0 = 0 once irq_line is high or userspace
+ * needs the vCPU (a signal, immediate_exit: RUN returns -EINTR meanwhile).
+ */
+#define ARMKVM_HC_WAIT_FOR_INTERRUPT	0x86000002
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;
@@ -122,6 +128,7 @@ struct armkvm_vcpu_stats {
 	__u64 exits_other;
 	__u64 exceptions_delivered;	/* guest exceptions sent to the guest's vectors */
 	__u64 irqs_injected;		/* virtual interrupts delivered to the guest */
+	__u64 idle_waits;		/* ARMKVM_HC_WAIT_FOR_INTERRUPT sleeps */
 	__u64 guest_ns;		/* time spent in the guest */
 };
 
