@@ -61,7 +61,6 @@ struct armkvm_vcpu {
 	struct armkvm_switch sw;
 	struct armkvm_vcpu_stats stats;
 	bool ram_dirty;			/* flush caches for guest code before running */
-	u32 guest_vbar;			/* the guest's vectors (ARMKVM_HC_SET_VECTORS); 0: none */
 	struct {			/* the device read in flight */
 		u8 rd;
 		u8 sign_extend;

@@ -45,21 +45,21 @@
 #define SW_ABT		80
 #define SW_UND		92
 #define SW_IRQ		104
-#define SW_GUEST_TTBR0	116
-#define SW_GUEST_DACR	120
-#define SW_EXIT_VECTOR	124
-#define SW_EXIT_LR	128
-#define SW_FAULT	132	/* dfsr, dfar, ifsr, ifar */
-#define SW_HOST_SP	148
-#define SW_HOST_CPSR	152
-#define SW_HOST_BANKED	156	/* abt, und, irq: sp lr spsr; fiq: r8-r12 sp lr spsr */
-#define SW_HOST_CP15	224	/* ttbr0 ttbcr dacr vbar sctlr contextidr tpidrprw tpidrurw tpidruro fpexc */
-#define SW_GUEST_FPEXC	264
-#define SW_GUEST_FPSCR	268
-#define SW_GUEST_D	272
-#define SW_HOST_FPSCR	528
-#define SW_HOST_D	536
-#define SW_VFP_D32	792
+#define SW_GUEST_TTBR0	120
+#define SW_GUEST_DACR	124
+#define SW_EXIT_VECTOR	128
+#define SW_EXIT_LR	132
+#define SW_FAULT	136	/* dfsr, dfar, ifsr, ifar */
+#define SW_HOST_SP	152
+#define SW_HOST_CPSR	156
+#define SW_HOST_BANKED	160	/* abt, und, irq: sp lr spsr; fiq: r8-r12 sp lr spsr */
+#define SW_HOST_CP15	228	/* ttbr0 ttbcr dacr vbar sctlr contextidr tpidrprw tpidrurw tpidruro fpexc */
+#define SW_GUEST_FPEXC	268
+#define SW_GUEST_FPSCR	272
+#define SW_GUEST_D	280
+#define SW_HOST_FPSCR	536
+#define SW_HOST_D	544
+#define SW_VFP_D32	800
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)

@@ -37,21 +37,21 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.abt) != 80);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.und) != 92);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.irq) != 104);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_ttbr0) != 116);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_dacr) != 120);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_vector) != 124);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_lr) != 128);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, dfsr) != 132);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_sp) != 148);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cpsr) != 152);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_banked) != 156);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15) != 224);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpexc) != 264);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpscr) != 268);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_d) != 272);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 528);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 536);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 792);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_ttbr0) != 120);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_dacr) != 124);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_vector) != 128);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_lr) != 132);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, dfsr) != 136);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_sp) != 152);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cpsr) != 156);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_banked) != 160);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15) != 228);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpexc) != 268);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpscr) != 272);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_d) != 280);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 536);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 544);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 800);
 }
 
 /* Register n (0-15) as the guest sees it in its current mode. */
@@ -136,7 +136,7 @@ static int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
 	if (vector == ARMKVM_VEC_PABT || vector == ARMKVM_VEC_DABT)
 		cpsr |= PSR_A_BIT;
 	r->cpsr = cpsr;		/* ARM state, little-endian: SCTLR.TE and EE are 0 */
-	r->pc = vcpu->guest_vbar + vector * 4;
+	r->pc = vcpu->sw.guest.vbar + vector * 4;
 	vcpu->stats.exceptions_delivered++;
 	return 1;
 }
@@ -153,7 +153,7 @@ static void armkvm_inject_irq(struct armkvm_vcpu *vcpu)
 	r->irq[2] = r->cpsr;
 	r->cpsr = (r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT)) |
 		  IRQ_MODE | PSR_I_BIT | PSR_A_BIT;
-	r->pc = vcpu->guest_vbar + ARMKVM_VEC_IRQ * 4;
+	r->pc = vcpu->sw.guest.vbar + ARMKVM_VEC_IRQ * 4;
 	vcpu->stats.irqs_injected++;
 }
 
@@ -184,7 +184,7 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 
 	switch (r[0]) {
 	case ARMKVM_HC_SET_VECTORS:
-		vcpu->guest_vbar = r[1] & ~0x1fu;
+		vcpu->sw.guest.vbar = r[1] & ~0x1fu;
 		r[0] = 0;
 		return true;
 	case ARMKVM_HC_WAIT_FOR_INTERRUPT:
@@ -256,7 +256,7 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 		sw->guest.pc = sw->exit_lr;
 		break;
 	}
-	if (vcpu->guest_vbar && vector >= ARMKVM_VEC_UND && vector <= ARMKVM_VEC_DABT)
+	if (vcpu->sw.guest.vbar && vector >= ARMKVM_VEC_UND && vector <= ARMKVM_VEC_DABT)
 		return armkvm_deliver_exception(vcpu, vector);
 	/* The guest gave no vectors to take it: say what happened. */
 	data[0] = vector;
@@ -298,7 +298,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		}
 		cond_resched();
 
-		if (READ_ONCE(run->irq_line) && vcpu->guest_vbar &&
+		if (READ_ONCE(run->irq_line) && vcpu->sw.guest.vbar &&
 		    !(vcpu->sw.guest.cpsr & PSR_I_BIT))
 			armkvm_inject_irq(vcpu);
 

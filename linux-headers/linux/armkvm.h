@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	7
+#define ARMKVM_API_VERSION	8
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -47,6 +47,7 @@ struct armkvm_core_regs {
 	__u32 abt[3];
 	__u32 und[3];
 	__u32 irq[3];
+	__u32 vbar;		/* the guest's vector base (0: none; see ARMKVM_HC_SET_VECTORS) */
 };
 
 /* VFP/NEON state: d0-d31 (d16-d31 read as 0 on 16-register VFPs), FPSCR, FPEXC. */

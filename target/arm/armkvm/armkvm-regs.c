@@ -76,6 +76,7 @@ void armkvm_regs_from_env(CPUARMState *env, struct armkvm_core_regs *regs)
     regs->usr[14] = env->banked_r14[BANK_USRSYS];
     regs->pc = env->regs[15];
     regs->cpsr = cpsr_read(env);
+    regs->vbar = env->cp15.vbar_el[1];
     for (int i = 0; i < ARRAY_SIZE(armkvm_modes); i++) {
         uint32_t *bank = armkvm_bank(regs, armkvm_modes[i]);
 
@@ -101,6 +102,7 @@ void armkvm_regs_to_env(const struct armkvm_core_regs *regs, CPUARMState *env)
         env->banked_spsr[bank_number(armkvm_modes[i])] = bank[2];
     }
     env->regs[15] = regs->pc;
+    env->cp15.vbar_el[1] = regs->vbar;
     /* Raw: no bank switch here, the banks are already complete. */
     cpsr_write(env, regs->cpsr, 0xffffffff, CPSRWriteRaw);
     armkvm_load_current_bank(env);
