@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Boot Debian's stock armmp kernel on armkvm-virt under TCG to a busybox shell
 and check, from inside the guest, the console, timer, RTC, virtio-blk,
-virtio-net, virtio-rng and PSCI power-off.
+virtio-net, virtio-rng, a second CPU (PSCI CPU_ON) and PSCI power-off.
 
 usage: stock-kernel-tcg.py QEMU KERNEL INITRD WORKDIR [ACCEL]
 """
@@ -26,7 +26,7 @@ def main():
         f.write(MARKER + b"\n")
         f.truncate(4 << 20)
 
-    argv = [qemu, "-M", "armkvm-virt", "-m", "512", "-accel", accel,
+    argv = [qemu, "-M", "armkvm-virt", "-m", "512", "-smp", "2", "-accel", accel,
             "-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
             "-append", "console=ttyAMA0 quiet",
             "-drive", "file=%s,format=raw,if=none,id=d0" % disk,
@@ -46,6 +46,8 @@ def main():
             return m
 
         run("uname -m", r"armv7l")
+        # The second CPU came up through PSCI CPU_ON.
+        run("grep -c ^processor /proc/cpuinfo", r"\n2\r?\n")
         # Timer: the SP804 ticks and sleep takes real time.
         run("grep -c . /proc/interrupts >/dev/null; "
             "t0=$(grep ' timer' /proc/interrupts | awk '{print $2}'); "

@@ -146,7 +146,8 @@ static void fdt_add_devices(void *fdt, ArmkvmVirtState *s,
         qemu_fdt_setprop_sized_cells(fdt, node, "reg", 1, base,
                                      1, AKV_VIRTIO_SIZE);
         qemu_fdt_setprop_cells(fdt, node, "interrupts", GIC_FDT_IRQ_TYPE_SPI,
-                               AKV_SPI_VIRTIO + i, GIC_FDT_IRQ_FLAGS_EDGE_LO_HI);
+                               AKV_SPI_VIRTIO + i,
+                               GIC_FDT_IRQ_FLAGS_EDGE_LO_HI);
         qemu_fdt_setprop(fdt, node, "dma-coherent", NULL, 0);
     }
 }

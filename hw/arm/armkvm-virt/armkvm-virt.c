@@ -69,7 +69,8 @@ static void armkvm_virt_create_cpus(MachineState *ms)
             object_property_set_bool(cpu, "has_el2", false, &error_abort);
         }
         object_property_set_int(cpu, "mp-affinity",
-                                arm_build_mp_affinity(n, ARM_DEFAULT_CPUS_PER_CLUSTER),
+                                arm_build_mp_affinity(n,
+                                    ARM_DEFAULT_CPUS_PER_CLUSTER),
                                 &error_abort);
         qdev_realize(DEVICE(cpu), NULL, &error_fatal);
         object_unref(cpu);
@@ -145,7 +146,7 @@ static void armkvm_virt_init(MachineState *ms)
     if (!armkvm_virt_check_ram(s, ms, &error_fatal)) {
         return;
     }
-    /* Running natively, the guest's RAM is the block the host module gave it. */
+    /* Running natively, guest RAM is the block the host module gave it. */
     ram = armkvm_guest_ram(ms, &error_fatal);
     memcpy(s->map, armkvm_virt_fixed_map, sizeof(s->map));
     s->map[AKV_RAM].base = s->ram_base;

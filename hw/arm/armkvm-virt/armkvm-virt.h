@@ -15,7 +15,7 @@
 #define TYPE_ARMKVM_VIRT_MACHINE MACHINE_TYPE_NAME("armkvm-virt")
 OBJECT_DECLARE_SIMPLE_TYPE(ArmkvmVirtState, ARMKVM_VIRT_MACHINE)
 
-/* Regions of the memory map (docs/memory-map.md); RAM is placed by "ram-base". */
+/* Regions of the memory map (docs/memory-map.md); "ram-base" places RAM. */
 enum {
     AKV_GIC_DIST,
     AKV_GIC_CPU,
