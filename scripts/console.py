@@ -5,12 +5,21 @@ Used by the boot tests and the lab runner. Everything the program prints is
 copied to a log file so a failure can be read afterwards.
 """
 
+import ctypes
 import os
 import re
 import select
 import signal
 import subprocess
 import time
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    """In the child: be killed when the process that started us dies, however."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 class ConsoleTimeout(Exception):
@@ -22,11 +31,13 @@ class Console:
         self.log = open(log_path, "wb")
         self.echo = echo
         self.buf = b""
-        # A new session: killing the group leaves no process behind.
+        # A new session: killing the group leaves no process behind; and if
+        # we are killed before we can, the child dies with us.
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT,
-                                     env=env, start_new_session=True)
+                                     env=env, start_new_session=True,
+                                     preexec_fn=_die_with_parent)
         os.set_blocking(self.proc.stdout.fileno(), False)
 
     def _read(self, deadline):
