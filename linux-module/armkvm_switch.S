@@ -84,6 +84,18 @@
 	msr	spsr_cxsf, r2
 	.endm
 
+/* Store d0-d31 at \base + \save, load them from \base + \load (d16-d31 if present). */
+	.macro	vfp_swap base, save, load
+	ldr	r3, [\base, #SW_VFP_D32]
+	cmp	r3, #0
+	add	r1, \base, #\save
+	vstmia	r1!, {d0-d15}
+	vstmiane r1, {d16-d31}
+	add	r1, \base, #\load
+	vldmia	r1!, {d0-d15}
+	vldmiane r1, {d16-d31}
+	.endm
+
 	.macro	flush_translation tmp
 	isb
 	mov	\tmp, #0
@@ -91,6 +103,16 @@
 	mcr	p15, 0, \tmp, c7, c5, 6		@ BPIALL
 	dsb
 	isb
+	.endm
+
+/* \op (save_banked or load_banked) for ABT, UND and IRQ mode in turn, at \ptr. */
+	.macro	exception_modes op, ptr
+	msr	cpsr_c, #MODE_ABT | MASK_IF
+	\op	\ptr
+	msr	cpsr_c, #MODE_UND | MASK_IF
+	\op	\ptr
+	msr	cpsr_c, #MODE_IRQ | MASK_IF
+	\op	\ptr
 	.endm
 
 /* This CPU's slot in armkvm_running: r = &armkvm_running[MPIDR.Aff0]. */
@@ -109,12 +131,7 @@ ENTRY(armkvm_world_switch)
 
 	/* The host's banked registers of the modes the guest will use. */
 	add	r1, r0, #SW_HOST_BANKED
-	msr	cpsr_c, #MODE_ABT | MASK_IF
-	save_banked r1
-	msr	cpsr_c, #MODE_UND | MASK_IF
-	save_banked r1
-	msr	cpsr_c, #MODE_IRQ | MASK_IF
-	save_banked r1
+	exception_modes save_banked, r1
 	msr	cpsr_c, #MODE_FIQ | MASK_IF
 	stmia	r1!, {r8-r12}
 	save_banked r1
@@ -139,14 +156,7 @@ ENTRY(armkvm_world_switch)
 	vmsr	fpexc, r11
 	vmrs	r2, fpscr
 	str	r2, [r0, #SW_HOST_FPSCR]
-	ldr	r3, [r0, #SW_VFP_D32]
-	cmp	r3, #0
-	add	r1, r0, #SW_HOST_D
-	vstmia	r1!, {d0-d15}
-	vstmiane r1, {d16-d31}
-	add	r1, r0, #SW_GUEST_D
-	vldmia	r1!, {d0-d15}
-	vldmiane r1, {d16-d31}
+	vfp_swap r0, SW_HOST_D, SW_GUEST_D
 	ldr	r2, [r0, #SW_GUEST_FPSCR]
 	vmsr	fpscr, r2
 	ldr	r2, [r0, #SW_GUEST_FPEXC]
@@ -168,12 +178,7 @@ ENTRY(armkvm_world_switch)
 	/* The guest's banked registers. */
 	add	r1, r0, #SW_SVC
 	load_banked r1				@ SVC: our sp is no longer needed
-	msr	cpsr_c, #MODE_ABT | MASK_IF
-	load_banked r1
-	msr	cpsr_c, #MODE_UND | MASK_IF
-	load_banked r1
-	msr	cpsr_c, #MODE_IRQ | MASK_IF
-	load_banked r1
+	exception_modes load_banked, r1
 
 	/* Enter the guest from FIQ mode, whose r8-r14 are ours. */
 	msr	cpsr_c, #MODE_FIQ | MASK_IF
@@ -248,12 +253,7 @@ armkvm_exit:
 	add	r1, r9, #SW_SVC
 	msr	cpsr_c, #MODE_SVC | MASK_IF
 	save_banked r1
-	msr	cpsr_c, #MODE_ABT | MASK_IF
-	save_banked r1
-	msr	cpsr_c, #MODE_UND | MASK_IF
-	save_banked r1
-	msr	cpsr_c, #MODE_IRQ | MASK_IF
-	save_banked r1
+	exception_modes save_banked, r1
 	msr	cpsr_c, #MODE_FIQ | MASK_IF
 
 	mrc	p15, 0, r2, c5, c0, 0		@ DFSR
@@ -270,14 +270,7 @@ armkvm_exit:
 	vmsr	fpexc, r2
 	vmrs	r2, fpscr
 	str	r2, [r9, #SW_GUEST_FPSCR]
-	ldr	r3, [r9, #SW_VFP_D32]
-	cmp	r3, #0
-	add	r1, r9, #SW_GUEST_D
-	vstmia	r1!, {d0-d15}
-	vstmiane r1, {d16-d31}
-	add	r1, r9, #SW_HOST_D
-	vldmia	r1!, {d0-d15}
-	vldmiane r1, {d16-d31}
+	vfp_swap r9, SW_GUEST_D, SW_HOST_D
 	ldr	r2, [r9, #SW_HOST_FPSCR]
 	vmsr	fpscr, r2
 
@@ -301,12 +294,7 @@ armkvm_exit:
 
 	/* The host's banked registers. */
 	add	r1, r0, #SW_HOST_BANKED
-	msr	cpsr_c, #MODE_ABT | MASK_IF
-	load_banked r1
-	msr	cpsr_c, #MODE_UND | MASK_IF
-	load_banked r1
-	msr	cpsr_c, #MODE_IRQ | MASK_IF
-	load_banked r1
+	exception_modes load_banked, r1
 	msr	cpsr_c, #MODE_FIQ | MASK_IF
 	ldmia	r1!, {r8-r12}
 	load_banked r1

@@ -13,12 +13,7 @@
 	.global	_start
 _start:
 	ldr	sp, =stack_top
-	ldr	r1, =vectors
-	ldr	r0, =ARMKVM_HC_SET_VECTORS
-	hvc	#0
-	cmp	r0, #0
-	mcrne	p15, 0, r1, c12, c0, 0		@ not under armkvm: VBAR, architecturally
-	isb
+	set_vectors vectors
 
 	mov	r7, #0				@ handlers count in r7
 	svc	#0x42

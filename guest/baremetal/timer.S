@@ -27,12 +27,7 @@ _start:
 	cps	#0x12
 	ldr	sp, =irq_stack
 	cps	#0x13
-	ldr	r1, =vectors
-	ldr	r0, =ARMKVM_HC_SET_VECTORS
-	hvc	#0
-	cmp	r0, #0
-	mcrne	p15, 0, r1, c12, c0, 0
-	isb
+	set_vectors vectors
 
 	/* GIC: the timer's interrupt enabled, to CPU 0, any priority passes. */
 	ldr	r1, =GICD
