@@ -123,20 +123,31 @@ static bool armkvm_is_hvc(u32 insn)
  * and the old CPSR in the exception mode's LR and SPSR (saved with the guest's
  * banked registers); what is left is entering that mode at the guest's vector.
  */
+/*
+ * Enter an exception mode at the guest's vector, as the CPU does: ARM state
+ * (SCTLR.TE and EE are 0), IT and J cleared, IRQs masked, and asynchronous
+ * aborts masked too for aborts and IRQs.
+ */
+static void armkvm_enter_vector(struct armkvm_vcpu *vcpu, int vector, u32 mode)
+{
+	struct armkvm_core_regs *r = &vcpu->sw.guest;
+	u32 cpsr = r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT);
+
+	cpsr |= mode | PSR_I_BIT;
+	if (mode == ABT_MODE || mode == IRQ_MODE)
+		cpsr |= PSR_A_BIT;
+	r->cpsr = cpsr;
+	r->pc = r->vbar + vector * 4;
+}
+
 static int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
 {
 	static const u8 mode_of[8] = {
 		[ARMKVM_VEC_UND] = UND_MODE, [ARMKVM_VEC_SVC] = SVC_MODE,
 		[ARMKVM_VEC_PABT] = ABT_MODE, [ARMKVM_VEC_DABT] = ABT_MODE,
 	};
-	struct armkvm_core_regs *r = &vcpu->sw.guest;
-	u32 cpsr = r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT);
 
-	cpsr |= mode_of[vector] | PSR_I_BIT;
-	if (vector == ARMKVM_VEC_PABT || vector == ARMKVM_VEC_DABT)
-		cpsr |= PSR_A_BIT;
-	r->cpsr = cpsr;		/* ARM state, little-endian: SCTLR.TE and EE are 0 */
-	r->pc = vcpu->sw.guest.vbar + vector * 4;
+	armkvm_enter_vector(vcpu, vector, mode_of[vector]);
 	vcpu->stats.exceptions_delivered++;
 	return 1;
 }
@@ -151,9 +162,7 @@ static void armkvm_inject_irq(struct armkvm_vcpu *vcpu)
 
 	r->irq[1] = r->pc + 4;
 	r->irq[2] = r->cpsr;
-	r->cpsr = (r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT)) |
-		  IRQ_MODE | PSR_I_BIT | PSR_A_BIT;
-	r->pc = vcpu->sw.guest.vbar + ARMKVM_VEC_IRQ * 4;
+	armkvm_enter_vector(vcpu, ARMKVM_VEC_IRQ, IRQ_MODE);
 	vcpu->stats.irqs_injected++;
 }
 

@@ -27,10 +27,10 @@ static void armkvm_accel_ops_init(AccelOpsClass *ops)
     ops->create_vcpu_thread = armkvm_start_vcpu_thread;
     ops->kick_vcpu_thread = armkvm_kick_vcpu_thread;
     ops->handle_interrupt = NULL;       /* QEMU's generic: flag and kick */
-    ops->synchronize_post_reset = armkvm_cpu_synchronize_post_reset;
-    ops->synchronize_post_init = armkvm_cpu_synchronize_post_init;
+    ops->synchronize_post_reset = armkvm_cpu_mark_dirty;
+    ops->synchronize_post_init = armkvm_cpu_mark_dirty;
     ops->synchronize_state = armkvm_cpu_synchronize_state;
-    ops->synchronize_pre_loadvm = armkvm_cpu_synchronize_pre_loadvm;
+    ops->synchronize_pre_loadvm = armkvm_cpu_mark_dirty;
     /* TCG's breakpoints and reset hooks do not apply to native execution. */
     ops->cpu_reset_hold = NULL;
     ops->supports_guest_debug = NULL;

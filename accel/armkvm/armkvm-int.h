@@ -62,8 +62,6 @@ extern ArmkvmState armkvm;
 void armkvm_start_vcpu_thread(CPUState *cpu);
 void armkvm_kick_vcpu_thread(CPUState *cpu);
 void armkvm_cpu_synchronize_state(CPUState *cpu);
-void armkvm_cpu_synchronize_post_reset(CPUState *cpu);
-void armkvm_cpu_synchronize_post_init(CPUState *cpu);
-void armkvm_cpu_synchronize_pre_loadvm(CPUState *cpu);
+void armkvm_cpu_mark_dirty(CPUState *cpu);
 
 #endif

@@ -181,17 +181,8 @@ static void do_armkvm_mark_dirty(CPUState *cpu, run_on_cpu_data arg)
     cpu->vcpu_dirty = true;
 }
 
-void armkvm_cpu_synchronize_post_reset(CPUState *cpu)
-{
-    run_on_cpu(cpu, do_armkvm_mark_dirty, RUN_ON_CPU_NULL);
-}
-
-void armkvm_cpu_synchronize_post_init(CPUState *cpu)
-{
-    run_on_cpu(cpu, do_armkvm_mark_dirty, RUN_ON_CPU_NULL);
-}
-
-void armkvm_cpu_synchronize_pre_loadvm(CPUState *cpu)
+/* After reset, machine init and loadvm alike, CPUARMState is what counts. */
+void armkvm_cpu_mark_dirty(CPUState *cpu)
 {
     run_on_cpu(cpu, do_armkvm_mark_dirty, RUN_ON_CPU_NULL);
 }
