@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 #include <linux/mutex.h>
+#include <linux/threads.h>
 #include <linux/armkvm.h>
 
 /* Vector numbers armkvm_world_switch() returns: the ARM vector offset / 4. */
@@ -20,24 +21,30 @@
 #define ARMKVM_VEC_IRQ		6
 #define ARMKVM_VEC_FIQ		7
 
+/* The CP15 registers the world switch loads for the guest and stores back from it. */
+struct armkvm_hw_cp15 {
+	u32 ttbr0, ttbr1, ttbcr, dacr, prrr, nmrr;
+	u32 contextidr, tpidrurw, tpidruro, tpidrprw;
+	u32 dfsr, dfar, ifsr, ifar;
+};
+
 /* What armkvm_switch.S reads and writes; its offsets are checked in armkvm_vcpu.c. */
 struct armkvm_switch {
 	struct armkvm_core_regs guest;
-	u32 guest_ttbr0;
-	u32 guest_dacr;
+	struct armkvm_hw_cp15 hw;
 	u32 exit_vector;
 	u32 exit_lr;
-	u32 dfsr, dfar, ifsr, ifar;
 	u32 host_sp;
 	u32 host_cpsr;
 	u32 host_banked[17];
-	u32 host_cp15[10];
+	u32 host_cp15[13];
 	/* VFP: the guest's while it runs, the host's hardware state kept aside. */
 	u32 guest_fpexc;
 	u32 guest_fpscr;
+	u32 pad0;
 	u64 guest_d[32];
 	u32 host_fpscr;
-	u32 pad;
+	u32 pad1;
 	u64 host_d[32];
 	u32 vfp_d32;			/* the CPU has d16-d31 */
 };
@@ -48,7 +55,8 @@ struct armkvm_vm {
 	unsigned int ram_order;
 	u32 ram_gpa;
 	u32 ram_size;
-	u32 *l1;			/* the guest's translation table (16 KiB) */
+	u32 ram_hpa;			/* its host-physical base */
+	u32 *l1;			/* armkvm's table for the guest's MMU-off state (16 KiB) */
 	struct page *l1_page;
 	bool has_vcpu;
 };
@@ -60,6 +68,7 @@ struct armkvm_vcpu {
 	struct armkvm_run *run;
 	struct armkvm_switch sw;
 	struct armkvm_vcpu_stats stats;
+	struct armkvm_hw_cp15 loaded;	/* what the last switch gave the hardware */
 	bool ram_dirty;			/* flush caches for guest code before running */
 	struct {			/* the device read in flight */
 		u8 rd;
@@ -70,14 +79,25 @@ struct armkvm_vcpu {
 int armkvm_check_host(void);
 long armkvm_create_vm(void __user *argp);
 int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long id);
-void armkvm_vm_sync_kernel_mappings(struct armkvm_vm *vm);
+int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu);
+int armkvm_mmu_after_exit(struct armkvm_vcpu *vcpu);
+int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr);
+int armkvm_guest_translate(struct armkvm_vcpu *vcpu, u32 va, u32 *pa);
+int armkvm_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
+bool armkvm_guest_mmu_on(const struct armkvm_vcpu *vcpu);
+bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u32 *pa);
+void armkvm_mmu_take_fault(struct armkvm_vcpu *vcpu);
+u32 armkvm_guest_sctlr(const struct armkvm_vcpu *vcpu);
+u32 armkvm_host_sctlr(void);
+int armkvm_check_passage(void);
 int armkvm_vcpu_run(struct armkvm_vcpu *vcpu);
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n);
-int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 insn);
+int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 insn, u32 pa);
 void armkvm_mmio_complete(struct armkvm_vcpu *vcpu);
 
 int armkvm_world_switch(struct armkvm_switch *sw);
 extern const u32 armkvm_vectors[];
 extern struct armkvm_switch *armkvm_running[256];
+extern struct armkvm_switch armkvm_passage[NR_CPUS];
 
 #endif

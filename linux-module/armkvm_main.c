@@ -45,6 +45,8 @@ static int __init armkvm_init(void)
 {
 	int ret = armkvm_check_host();
 
+	if (!ret)
+		ret = armkvm_check_passage();
 	if (ret)
 		return ret;
 	ret = misc_register(&armkvm_dev);

@@ -29,7 +29,7 @@ static u32 armkvm_shift_imm(u32 value, unsigned int type, unsigned int amount, u
 	}
 }
 
-int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 insn)
+int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 insn, u32 pa)
 {
 	struct armkvm_run *run = vcpu->run;
 	unsigned int rn = (insn >> 16) & 0xf, rd = (insn >> 12) & 0xf;
@@ -72,7 +72,7 @@ int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 insn)
 		return -EINVAL;			/* loads to pc and unpredictable forms */
 
 	run->exit_reason = ARMKVM_EXIT_MMIO;
-	run->mmio.phys_addr = vcpu->sw.dfar;	/* the guest's VA = its PA: no guest MMU yet */
+	run->mmio.phys_addr = pa;
 	run->mmio.len = len;
 	run->mmio.is_write = !load;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));

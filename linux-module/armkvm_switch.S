@@ -7,18 +7,20 @@
  *   int armkvm_world_switch(struct armkvm_switch *sw)
  *
  *   Called in SVC mode with IRQs and FIQs masked. Saves the host's callee-saved
- *   registers, banked ABT/UND/IRQ/FIQ registers and MMU state, installs the
- *   guest's translation table (sw->guest_ttbr0, TTBCR=0), DACR and armkvm's
+ *   registers, banked ABT/UND/IRQ/FIQ registers and CP15 state, loads the
+ *   CP15 registers the guest owns from sw->hw (translation tables, DACR,
+ *   memory attributes, context and thread IDs, fault registers) and armkvm's
  *   vectors (VBAR, SCTLR.V=0), flushes the TLB and branch predictor, loads the
  *   guest's registers and returns to the guest. The next exception the CPU
  *   takes while the guest runs enters armkvm_vectors, which saves the guest's
- *   registers into sw->guest, records the vector (ARMKVM_VEC_*), the
- *   exception's LR and the fault registers, restores the host exactly and
- *   returns the vector number to the caller.
+ *   registers into sw->guest and its CP15 registers into sw->hw, records the
+ *   vector (ARMKVM_VEC_*) and the exception's LR, restores the host exactly
+ *   and returns the vector number to the caller.
  *
- *   The guest's page table maps this code and *sw at the host's addresses
- *   (the host kernel's section entries are copied into it), and the caller
- *   has stored sw in armkvm_running[MPIDR.Aff0].
+ *   Only the module area (0xbf000000-0xbfffffff, where this code and *sw
+ *   live: the caller passes its per-CPU passage in the module's .bss) is
+ *   touched while the guest's table is live; the caller has put the host's
+ *   entries for it in that table and stored sw in armkvm_running[MPIDR.Aff0].
  *
  *   FIQ mode's banked registers belong to armkvm while a guest runs: the
  *   vectors need scratch registers that the guest cannot own, and a
@@ -45,21 +47,21 @@
 #define SW_ABT		80
 #define SW_UND		92
 #define SW_IRQ		104
-#define SW_GUEST_TTBR0	120
-#define SW_GUEST_DACR	124
-#define SW_EXIT_VECTOR	128
-#define SW_EXIT_LR	132
-#define SW_FAULT	136	/* dfsr, dfar, ifsr, ifar */
-#define SW_HOST_SP	152
-#define SW_HOST_CPSR	156
-#define SW_HOST_BANKED	160	/* abt, und, irq: sp lr spsr; fiq: r8-r12 sp lr spsr */
-#define SW_HOST_CP15	228	/* ttbr0 ttbcr dacr vbar sctlr contextidr tpidrprw tpidrurw tpidruro fpexc */
-#define SW_GUEST_FPEXC	268
-#define SW_GUEST_FPSCR	272
-#define SW_GUEST_D	280
-#define SW_HOST_FPSCR	536
-#define SW_HOST_D	544
-#define SW_VFP_D32	800
+#define SW_HW		180	/* ttbr0 ttbr1 ttbcr dacr prrr nmrr contextidr tpidrurw tpidruro tpidrprw */
+#define SW_HW_FAULT	220	/* dfsr dfar ifsr ifar */
+#define SW_EXIT_VECTOR	236
+#define SW_EXIT_LR	240
+#define SW_HOST_SP	244
+#define SW_HOST_CPSR	248
+#define SW_HOST_BANKED	252	/* abt, und, irq: sp lr spsr; fiq: r8-r12 sp lr spsr */
+#define SW_HOST_CP15	320	/* ttbr0 ttbcr dacr vbar sctlr contextidr tpidrprw tpidrurw tpidruro fpexc */
+#define SW_HOST_CP15_2	360	/* ttbr1 prrr nmrr */
+#define SW_GUEST_FPEXC	372
+#define SW_GUEST_FPSCR	376
+#define SW_GUEST_D	384
+#define SW_HOST_FPSCR	640
+#define SW_HOST_D	648
+#define SW_VFP_D32	904
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)
@@ -149,7 +151,11 @@ ENTRY(armkvm_world_switch)
 	mrc	p15, 0, r10, c13, c0, 3		@ TPIDRURO
 	vmrs	r11, fpexc
 	add	r1, r0, #SW_HOST_CP15
-	stmia	r1, {r2-r11}
+	stmia	r1!, {r2-r11}
+	mrc	p15, 0, r2, c2, c0, 1		@ TTBR1
+	mrc	p15, 0, r3, c10, c2, 0		@ PRRR
+	mrc	p15, 0, r4, c10, c2, 1		@ NMRR
+	stmia	r1, {r2-r4}
 
 	/* VFP: set the hardware's registers aside, load the guest's. */
 	orr	r11, r11, #FPEXC_EN
@@ -162,13 +168,25 @@ ENTRY(armkvm_world_switch)
 	ldr	r2, [r0, #SW_GUEST_FPEXC]
 	vmsr	fpexc, r2
 
-	/* The guest's translation regime and armkvm's vectors. */
-	ldr	r2, [r0, #SW_GUEST_TTBR0]
+	/* The guest's CP15 state and armkvm's vectors. */
+	add	r1, r0, #SW_HW
+	ldmia	r1!, {r2-r11}
 	mcr	p15, 0, r2, c2, c0, 0		@ TTBR0
-	mov	r3, #0
-	mcr	p15, 0, r3, c2, c0, 2		@ TTBCR: TTBR0 translates everything
-	ldr	r4, [r0, #SW_GUEST_DACR]
-	mcr	p15, 0, r4, c3, c0, 0		@ DACR
+	mcr	p15, 0, r3, c2, c0, 1		@ TTBR1
+	mcr	p15, 0, r4, c2, c0, 2		@ TTBCR
+	mcr	p15, 0, r5, c3, c0, 0		@ DACR
+	mcr	p15, 0, r6, c10, c2, 0		@ PRRR
+	mcr	p15, 0, r7, c10, c2, 1		@ NMRR
+	mcr	p15, 0, r8, c13, c0, 1		@ CONTEXTIDR
+	mcr	p15, 0, r9, c13, c0, 2		@ TPIDRURW
+	mcr	p15, 0, r10, c13, c0, 3		@ TPIDRURO
+	mcr	p15, 0, r11, c13, c0, 4		@ TPIDRPRW
+	ldmia	r1, {r2-r5}
+	mcr	p15, 0, r2, c5, c0, 0		@ DFSR
+	mcr	p15, 0, r3, c6, c0, 0		@ DFAR
+	mcr	p15, 0, r4, c5, c0, 1		@ IFSR
+	mcr	p15, 0, r5, c6, c0, 2		@ IFAR
+	ldr	r6, [r0, #SW_HOST_CP15 + 16]	@ the host's SCTLR
 	adr	r5, armkvm_vectors
 	mcr	p15, 0, r5, c12, c0, 0		@ VBAR
 	bic	r6, r6, #SCTLR_V
@@ -256,12 +274,24 @@ armkvm_exit:
 	exception_modes save_banked, r1
 	msr	cpsr_c, #MODE_FIQ | MASK_IF
 
+	/* The CP15 state the guest owns, as it left it. */
+	mrc	p15, 0, r0, c2, c0, 0		@ TTBR0
+	mrc	p15, 0, r1, c2, c0, 1		@ TTBR1
+	mrc	p15, 0, r2, c2, c0, 2		@ TTBCR
+	mrc	p15, 0, r3, c3, c0, 0		@ DACR
+	mrc	p15, 0, r4, c10, c2, 0		@ PRRR
+	mrc	p15, 0, r5, c10, c2, 1		@ NMRR
+	mrc	p15, 0, r6, c13, c0, 1		@ CONTEXTIDR
+	mrc	p15, 0, r7, c13, c0, 2		@ TPIDRURW
+	add	r10, r9, #SW_HW
+	stmia	r10!, {r0-r7}
+	mrc	p15, 0, r0, c13, c0, 3		@ TPIDRURO
+	mrc	p15, 0, r1, c13, c0, 4		@ TPIDRPRW
 	mrc	p15, 0, r2, c5, c0, 0		@ DFSR
 	mrc	p15, 0, r3, c6, c0, 0		@ DFAR
 	mrc	p15, 0, r4, c5, c0, 1		@ IFSR
 	mrc	p15, 0, r5, c6, c0, 2		@ IFAR
-	add	r1, r9, #SW_FAULT
-	stmia	r1, {r2-r5}
+	stmia	r10, {r0-r5}
 
 	/* VFP: keep the guest's, give the hardware back its registers. */
 	vmrs	r2, fpexc
@@ -290,6 +320,11 @@ armkvm_exit:
 	mcr	p15, 0, r3, c13, c0, 2		@ TPIDRURW
 	mcr	p15, 0, r4, c13, c0, 3		@ TPIDRURO
 	vmsr	fpexc, r5
+	add	r1, r0, #SW_HOST_CP15_2
+	ldmia	r1, {r2-r4}
+	mcr	p15, 0, r2, c2, c0, 1		@ TTBR1
+	mcr	p15, 0, r3, c10, c2, 0		@ PRRR
+	mcr	p15, 0, r4, c10, c2, 1		@ NMRR
 	flush_translation r2
 
 	/* The host's banked registers. */

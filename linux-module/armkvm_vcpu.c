@@ -25,9 +25,6 @@
 
 #include "armkvm.h"
 
-/* All clients: the guest's sections and the copied host kernel entries are checked by AP. */
-#define GUEST_DACR	0x55555555
-
 static void armkvm_check_layout(void)
 {
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.usr[8]) != 32);
@@ -37,21 +34,21 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.abt) != 80);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.und) != 92);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.irq) != 104);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_ttbr0) != 120);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_dacr) != 124);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_vector) != 128);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_lr) != 132);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, dfsr) != 136);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_sp) != 152);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cpsr) != 156);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_banked) != 160);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15) != 228);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpexc) != 268);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpscr) != 272);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_d) != 280);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 536);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 544);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 800);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw) != 180);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw.dfsr) != 220);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_vector) != 236);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_lr) != 240);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_sp) != 244);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cpsr) != 248);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_banked) != 252);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15) != 320);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15[10]) != 360);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpexc) != 372);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpscr) != 376);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_d) != 384);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 640);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 648);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 904);
 }
 
 /* Register n (0-15) as the guest sees it in its current mode. */
@@ -100,16 +97,12 @@ static int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
 	return 0;
 }
 
-/* Reads the guest's instruction at its virtual pc through the armkvm-built table. */
+/* Reads the guest's A32 instruction at its virtual pc. */
 static int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn)
 {
-	struct armkvm_vm *vm = vcpu->vm;
-	u32 off = pc - vm->ram_gpa;
-
-	if (pc < vm->ram_gpa || off > vm->ram_size - 4 || (pc & 3))
+	if (pc & 3)
 		return -EFAULT;
-	*insn = *(u32 *)(page_address(vm->ram) + off);
-	return 0;
+	return armkvm_guest_read(vcpu, pc, insn, 4);
 }
 
 /* HVC on a CPU without virtualization extensions is UNDEFINED: armkvm's hypercall. */
@@ -147,6 +140,8 @@ static int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
 		[ARMKVM_VEC_PABT] = ABT_MODE, [ARMKVM_VEC_DABT] = ABT_MODE,
 	};
 
+	if (vector == ARMKVM_VEC_PABT || vector == ARMKVM_VEC_DABT)
+		armkvm_mmu_take_fault(vcpu);
 	armkvm_enter_vector(vcpu, vector, mode_of[vector]);
 	vcpu->stats.exceptions_delivered++;
 	return 1;
@@ -200,9 +195,27 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 		armkvm_wait_for_interrupt(vcpu);
 		r[0] = 0;
 		return true;
+	case ARMKVM_HC_RAM_BASE:
+		r[0] = 0;
+		r[1] = vcpu->vm->ram_hpa;
+		r[2] = vcpu->vm->ram_gpa;
+		return true;
+	case ARMKVM_HC_MMU_ENABLE:
+		r[0] = armkvm_mmu_enable(vcpu, r[1], r[2], r[3]) ?
+		       ARMKVM_HC_INVALID_PARAMETERS : 0;
+		return true;
 	default:
 		return false;
 	}
+}
+
+/* The guest's translation regime is one armkvm cannot run it on. */
+static int armkvm_exit_mmu(struct armkvm_vcpu *vcpu)
+{
+	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	u32 data[5] = { c->ttbr0, c->ttbr1, c->ttbcr, c->dacr, vcpu->sw.guest.pc };
+
+	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_GUEST_MMU, 5, data);
 }
 
 /* Returns 1 to enter the guest again, 0 to return to userspace. */
@@ -210,7 +223,7 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
 	struct armkvm_run *run = vcpu->run;
-	u32 insn, data[6];
+	u32 insn, pa, data[6];
 	bool thumb = sw->guest.cpsr & PSR_T_BIT;
 
 	switch (vector) {
@@ -239,14 +252,13 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 		break;
 	case ARMKVM_VEC_DABT:
 		sw->guest.pc = sw->exit_lr - 8;
-		/* Translation faults outside guest RAM are device accesses. */
-		if ((sw->dfsr & 0x40f) == 0x5 || (sw->dfsr & 0x40f) == 0x7) {
+		if (armkvm_mmu_is_device_abort(vcpu, sw->hw.dfsr, sw->hw.dfar, &pa)) {
 			if (thumb || armkvm_fetch_insn(vcpu, sw->guest.pc, &insn)) {
 				data[0] = 0;
 				data[1] = sw->guest.pc;
 				return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
 			}
-			if (armkvm_mmio_decode(vcpu, insn)) {
+			if (armkvm_mmio_decode(vcpu, insn, pa)) {
 				data[0] = insn;
 				data[1] = sw->guest.pc;
 				return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
@@ -270,10 +282,10 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 	/* The guest gave no vectors to take it: say what happened. */
 	data[0] = vector;
 	data[1] = sw->guest.pc;
-	data[2] = sw->dfsr;
-	data[3] = sw->dfar;
-	data[4] = sw->ifsr;
-	data[5] = sw->ifar;
+	data[2] = sw->hw.dfsr;
+	data[3] = sw->hw.dfar;
+	data[4] = sw->hw.ifsr;
+	data[5] = sw->hw.ifar;
 	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 6, data);
 }
 
@@ -281,6 +293,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_run *run = vcpu->run;
 	struct armkvm_vm *vm = vcpu->vm;
+	struct armkvm_switch *passage;
 	u64 t0;
 	int vector, ret;
 
@@ -311,18 +324,26 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		    !(vcpu->sw.guest.cpsr & PSR_I_BIT))
 			armkvm_inject_irq(vcpu);
 
+		if (armkvm_mmu_prepare(vcpu))
+			return armkvm_exit_mmu(vcpu);
+
+		/* The switch runs on this CPU's passage, in the hypervisor's window. */
 		preempt_disable();
 		local_irq_disable();
 		local_fiq_disable();
-		armkvm_running[read_cpuid_mpidr() & 0xff] = &vcpu->sw;
-		armkvm_vm_sync_kernel_mappings(vm);
+		passage = &armkvm_passage[smp_processor_id()];
+		memcpy(passage, &vcpu->sw, sizeof(*passage));
+		armkvm_running[read_cpuid_mpidr() & 0xff] = passage;
 		t0 = ktime_get_ns();
-		vector = armkvm_world_switch(&vcpu->sw);
+		vector = armkvm_world_switch(passage);
 		vcpu->stats.guest_ns += ktime_get_ns() - t0;
+		memcpy(&vcpu->sw, passage, sizeof(*passage));
 		local_fiq_enable();
 		local_irq_enable();	/* a pending physical interrupt is taken here */
 		preempt_enable();
 		vcpu->stats.world_switches++;
+		if (armkvm_mmu_after_exit(vcpu))
+			return armkvm_exit_mmu(vcpu);
 
 		ret = armkvm_handle_exit(vcpu, vector);
 		if (ret <= 0)
@@ -344,7 +365,9 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 		ret = arg ? -EINVAL : armkvm_vcpu_run(vcpu);
 		break;
 	case ARMKVM_GET_REGS:
-		ret = copy_to_user(argp, &vcpu->sw.guest, sizeof(regs)) ? -EFAULT : 0;
+		regs = vcpu->sw.guest;
+		regs.cp15.sctlr = armkvm_guest_sctlr(vcpu);
+		ret = copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
 		break;
 	case ARMKVM_SET_REGS:
 		ret = -EFAULT;
@@ -353,6 +376,7 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 		ret = -EINVAL;
 		if (!armkvm_guest_mode_ok(regs.cpsr))
 			break;
+		regs.cp15.sctlr &= 1;	/* M; the rest is the host's */
 		vcpu->sw.guest = regs;
 		vcpu->ram_dirty = true;
 		ret = 0;
@@ -425,7 +449,7 @@ static const struct file_operations armkvm_vcpu_fops = {
 int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long id)
 {
 	struct armkvm_vcpu *vcpu;
-	u32 ttbr0, mvfr0;
+	u32 mvfr0;
 	int ret;
 
 	armkvm_check_layout();
@@ -445,10 +469,9 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	/* Reset state: SVC mode, interrupts masked, at the start of RAM. */
 	vcpu->sw.guest.cpsr = SVC_MODE | PSR_I_BIT | PSR_F_BIT;
 	vcpu->sw.guest.pc = vm->ram_gpa;
-	/* The table walk attributes (low bits) follow the host's own TTBR0. */
-	asm volatile("mrc p15, 0, %0, c2, c0, 0" : "=r" (ttbr0));
-	vcpu->sw.guest_ttbr0 = page_to_phys(vm->l1_page) | (ttbr0 & 0x7f);
-	vcpu->sw.guest_dacr = GUEST_DACR;
+	/* MMU off; memory attributes as the host's until the guest sets its own. */
+	asm volatile("mrc p15, 0, %0, c10, c2, 0" : "=r" (vcpu->sw.guest.cp15.prrr));
+	asm volatile("mrc p15, 0, %0, c10, c2, 1" : "=r" (vcpu->sw.guest.cp15.nmrr));
 	/* MVFR0[3:0] == 2: 32 double registers (VFPv3-D32, NEON). */
 	asm volatile("mrc p10, 7, %0, cr7, cr0, 0" : "=r" (mvfr0));	/* VMRS MVFR0 */
 	vcpu->sw.vfp_d32 = (mvfr0 & 0xf) == 2;
@@ -479,3 +502,6 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 
 /* The switch state of the guest each physical CPU runs, by MPIDR.Aff0: read by armkvm_vectors. */
 struct armkvm_switch *armkvm_running[256];
+
+/* Each CPU's copy of the running vCPU's switch state: module memory, mapped in every guest. */
+struct armkvm_switch armkvm_passage[NR_CPUS] __aligned(L1_CACHE_BYTES);

@@ -4,9 +4,10 @@
  *
  * Guest RAM is one physically contiguous, naturally aligned block from the
  * buddy allocator (at most ARMKVM_RAM_MAX: the largest block it hands out
- * without CMA), so a guest without its own MMU runs on 1 MiB sections of a
+ * without CMA), so a guest with its MMU off runs on 1 MiB sections of a
  * table armkvm builds: guest-physical ram_gpa maps to the block, everything
- * else a guest touches below the host's kernel is unmapped and faults (MMIO).
+ * else a guest touches is unmapped and faults (MMIO); armkvm_mmu.c adds the
+ * hypervisor's window and takes over once the guest's MMU is on.
  *
  * Copyright (c) 2026 The armkvm developers
  */
@@ -24,35 +25,10 @@
 #include "armkvm.h"
 
 #define SECTION_SHIFT_1M	20
-#define L1_ENTRIES		4096
-/* Host kernel space starts with the module area; everything above it is copied. */
-#define HOST_KERNEL_FIRST_L1	(MODULES_VADDR >> SECTION_SHIFT_1M)
 
 /* Normal write-back memory, like the host's own mapping of the block; full access. */
 #define GUEST_RAM_SECTION	(PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_AP_READ | \
 				 PMD_SECT_WBWA | PMD_SECT_S | PMD_DOMAIN(0))
-
-/*
- * The host kernel's half of the table: the switch code, the vCPU state and
- * the host's stacks must stay mapped at the same addresses while the guest
- * runs. Copied from the calling process before every switch, since its
- * vmalloc/module entries can change.
- */
-void armkvm_vm_sync_kernel_mappings(struct armkvm_vm *vm)
-{
-	const u32 *host = (const u32 *)current->active_mm->pgd;
-
-	/*
-	 * This process's table gets module-area entries on first touch: touch
-	 * what the guest side of the switch uses so the copy below has them.
-	 */
-	READ_ONCE(*(u32 *)armkvm_vectors);
-	READ_ONCE(*(u32 *)armkvm_world_switch);
-	READ_ONCE(armkvm_running[0]);
-
-	memcpy(&vm->l1[HOST_KERNEL_FIRST_L1], &host[HOST_KERNEL_FIRST_L1],
-	       (L1_ENTRIES - HOST_KERNEL_FIRST_L1) * sizeof(u32));
-}
 
 static void armkvm_vm_build_l1(struct armkvm_vm *vm)
 {
@@ -125,7 +101,7 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 	if (!cfg->ram_size || cfg->ram_size > ARMKVM_RAM_MAX ||
 	    cfg->ram_size % ARMKVM_RAM_ALIGN || cfg->ram_gpa % ARMKVM_RAM_ALIGN)
 		return -EINVAL;
-	/* Guest RAM must lie below the host kernel, which stays mapped above it. */
+	/* Guest RAM must lie below the hypervisor's window (armkvm_mmu.c). */
 	if (cfg->ram_gpa + cfg->ram_size > MODULES_VADDR)
 		return -EINVAL;
 	return 0;
@@ -156,6 +132,7 @@ long armkvm_create_vm(void __user *argp)
 		armkvm_vm_free(vm);
 		return -ENOMEM;
 	}
+	vm->ram_hpa = page_to_phys(vm->ram);
 	vm->l1 = page_address(vm->l1_page);
 	armkvm_vm_build_l1(vm);
 

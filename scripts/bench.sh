@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The privileged-mode benchmark: guest CPU loop, MMIO exit and hypercall costs under
 # -accel armkvm,mode=privileged and -accel tcg, and the CPU loop run natively, all in one
-# lab boot. Prints figures (docs/benchmarks.md records them); it is not a test.
+# lab boot; then the instructions each exit costs, counted by the PMU in a second boot
+# with exact instruction counting. Prints figures (docs/benchmarks.md records them);
+# it is not a test.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -10,15 +12,22 @@ io_n=${2:-20000}
 root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
 lab=$(bash "$ARMKVM_TOP/scripts/build-lab.sh")
 out="$ARMKVM_BUILD/bench"
-mkdir -p "$out"
+guest() { # NAME ITERATIONS DEFINES...
+    local name=$1 n=$2
+    shift 2
+    arm-linux-gnueabihf-gcc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0x40010000 \
+        -Wl,-e,_start -I"$ARMKVM_TOP/guest/baremetal" "$@" -DITERATIONS="$n" \
+        -o "$out/$name.elf" "$ARMKVM_TOP/guest/baremetal/bench.S"
+}
+rm -rf "$out" "$out-count"
+mkdir -p "$out" "$out-count"
 for kind in empty cpu mmio hvc; do
     def=
     [ "$kind" = empty ] || def=-DBENCH_$(echo "$kind" | tr a-z A-Z)
     n=$io_n
     [ "$kind" = cpu ] && n=$cpu_n
-    arm-linux-gnueabihf-gcc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0x40010000 \
-        -Wl,-e,_start $def -DITERATIONS="$n" -o "$out/bench-$kind.elf" \
-        "$ARMKVM_TOP/guest/baremetal/bench.S"
+    guest "bench-$kind" "$n" $def
+    [ "$kind" = empty ] || guest "../bench-count/count-$kind" 1000 $def -DBENCH_COUNT
 done
 arm-linux-gnueabihf-gcc -static -O2 -o "$out/bench-native" "$ARMKVM_TOP/tests/lab/bench-native.c"
 echo "$cpu_n" >"$out/cpu.n"
@@ -27,3 +36,9 @@ files=()
 for f in "$out"/*; do files+=(--file "$f:$(basename "$f")"); done
 ARMKVM_LAB_DIR=$lab "$ARMKVM_TOP/lab/run" --timeout 900 "${files[@]}" \
     --file "$ARMKVM_TOP/tests/lab/bench.sh:bench.sh" -- sh bench.sh
+
+# Instruction counts: a second boot of the board with exact counting.
+files=()
+for f in "$out-count"/*; do files+=(--file "$f:$(basename "$f")"); done
+ARMKVM_LAB_DIR=$lab "$ARMKVM_TOP/lab/run" --icount --timeout 900 "${files[@]}" \
+    --file "$ARMKVM_TOP/tests/lab/bench-count.sh:bench-count.sh" -- sh bench-count.sh

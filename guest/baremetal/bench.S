@@ -6,28 +6,58 @@
  *   none        power off at once (the start-up and exit cost to subtract)
  * scripts/bench.sh times whole runs in the lab; the loop body is shared with
  * the native version, tests/lab/bench-native.c.
+ *   BENCH_COUNT (with one of the above) counts the loop's instructions with
+ *   the PMU (INST_RETIRED, every privilege level, and without PL0) and
+ *   prints both counts in hex: in privileged mode the guest owns the real
+ *   PMU, so this counts everything the CPU did for the loop's exits (guest,
+ *   module, host kernel, QEMU). The lab board counts exactly with -icount.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-	.syntax unified
-	.arm
-	.arch armv7-a
-	.arch_extension virt
+#include "common.inc"
 
-	.equ	UART_FR,	0x09000018
 	.equ	PSCI_VERSION,	0x84000000
-	.equ	PSCI_SYSTEM_OFF, 0x84000008
+	.equ	INST_RETIRED,	0x08
+	.equ	EXCLUDE_PL0,	1 << 30		@ PMXEVTYPER.U (NSU = 0: nor non-secure PL0)
+
+/* PMSELR = \n, then PMXEVCNTR into \reg. */
+	.macro	read_counter reg, n
+	mov	\reg, #\n
+	mcr	p15, 0, \reg, c9, c12, 5
+	isb
+	mrc	p15, 0, \reg, c9, c13, 2
+	.endm
 
 	.text
 	.global	_start
 _start:
+	ldr	sp, =stack_top
+#ifdef BENCH_COUNT
+	/* Counter 0: instructions at every level; counter 1: not at PL0. */
+	mov	r0, #0
+	mcr	p15, 0, r0, c9, c12, 5		@ PMSELR
+	mov	r1, #INST_RETIRED
+	mcr	p15, 0, r1, c9, c13, 1		@ PMXEVTYPER
+	mov	r0, #1
+	mcr	p15, 0, r0, c9, c12, 5
+	orr	r1, r1, #EXCLUDE_PL0
+	mcr	p15, 0, r1, c9, c13, 1
+	mov	r0, #3
+	mcr	p15, 0, r0, c9, c12, 1		@ PMCNTENSET
+	mrc	p15, 0, r0, c9, c12, 0
+	orr	r0, r0, #3			@ PMCR: E, reset event counters
+	mcr	p15, 0, r0, c9, c12, 0
+	isb
+	read_counter r5, 0
+	read_counter r6, 1
+#endif
 	ldr	r4, =ITERATIONS
 #if defined(BENCH_CPU)
 1:	subs	r4, r4, #1
 	bne	1b
 #elif defined(BENCH_MMIO)
-	ldr	r1, =UART_FR
+	ldr	r1, =UART_BASE + UART_FR
 1:	ldr	r3, [r1]
 	subs	r4, r4, #1
 	bne	1b
@@ -37,7 +67,48 @@ _start:
 	subs	r4, r4, #1
 	bne	1b
 #endif
-	ldr	r0, =PSCI_SYSTEM_OFF
-	hvc	#0
-	b	.
+#ifdef BENCH_COUNT
+	read_counter r7, 0
+	read_counter r8, 1
+	ldr	r0, =msg_count
+	bl	puts
+	sub	r0, r7, r5
+	bl	puthex
+	sub	r0, r8, r6
+	bl	puthex
+	ldr	r0, =msg_nl
+	bl	puts
+#endif
+	power_off
+
+#ifdef BENCH_COUNT
+/* r0 as " " and 8 hex digits. */
+puthex:
+	push	{r4, lr}
+	ldr	r1, =hexbuf
+	mov	r2, #9
+1:	and	r3, r0, #0xf
+	cmp	r3, #10
+	addlo	r3, r3, #'0'
+	addhs	r3, r3, #'a' - 10
+	strb	r3, [r1, r2]
+	lsr	r0, r0, #4
+	sub	r2, r2, #1
+	cmp	r2, #2
+	bhs	1b
+	mov	r0, r1
+	bl	puts
+	pop	{r4, pc}
+
+	define_puts
 	.ltorg
+	.data
+hexbuf:		.asciz	"  00000000"
+msg_count:	.asciz	"count:"
+msg_nl:		.asciz	"\n"
+#endif
+	.ltorg
+	.data
+	.balign	8
+	.space	256
+stack_top:

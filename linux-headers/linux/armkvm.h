@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	8
+#define ARMKVM_API_VERSION	9
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -48,6 +48,22 @@ struct armkvm_core_regs {
 	__u32 und[3];
 	__u32 irq[3];
 	__u32 vbar;		/* the guest's vector base (0: none; see ARMKVM_HC_SET_VECTORS) */
+	struct armkvm_cp15_regs {
+		/*
+		 * Only M (bit 0) is the guest's: the rest reads as the host's
+		 * SCTLR, under which the guest's descriptors are interpreted
+		 * (docs/modes.md, the guest MMU contract). M is set by
+		 * ARMKVM_HC_MMU_ENABLE or here.
+		 */
+		__u32 sctlr;
+		/* Used by the MMU only while M is set; RAM in them is host-physical. */
+		__u32 ttbr0, ttbr1, ttbcr, dacr;
+		__u32 prrr, nmrr;
+		/* Always the guest's. */
+		__u32 contextidr;
+		__u32 tpidrurw, tpidruro, tpidrprw;
+		__u32 dfsr, dfar, ifsr, ifar;
+	} cp15;
 };
 
 /* VFP/NEON state: d0-d31 (d16-d31 read as 0 on 16-register VFPs), FPSCR, FPEXC. */
@@ -67,6 +83,8 @@ struct armkvm_vfp_regs {
 /* internal.suberror */
 #define ARMKVM_INTERNAL_UNHANDLED_EXCEPTION	1	/* vector, pc, fault regs in data[] */
 #define ARMKVM_INTERNAL_MMIO_DECODE		2	/* instruction in data[0], pc in data[1] */
+/* The guest's MMU state breaks its contract: ttbr0, ttbr1, ttbcr, dacr, pc in data[] */
+#define ARMKVM_INTERNAL_GUEST_MMU		3
 
 struct armkvm_run {
 	__u32 exit_reason;
@@ -120,6 +138,25 @@ struct armkvm_run {
  * needs the vCPU (a signal, immediate_exit: RUN returns -EINTR meanwhile).
  */
 #define ARMKVM_HC_WAIT_FOR_INTERRUPT	0x86000002
+/*
+ * Where guest RAM really is: r0 = 0, r1 = its host-physical base, r2 = its
+ * guest-physical base. A guest with its own MMU puts host-physical addresses
+ * of RAM in its translation tables and TTBRs (the two are equal when QEMU
+ * places RAM at its host-physical address). Device addresses are guest-physical.
+ */
+#define ARMKVM_HC_RAM_BASE		0x86000003
+/*
+ * Turn the guest's MMU on: r1 = TTBR0, r2 = TTBCR, r3 = DACR. armkvm writes
+ * its own entries for 0xbf000000-0xbfffffff (reserved to the hypervisor in
+ * every guest address space) into the table, loads the three registers and
+ * sets SCTLR.M; the guest continues at the next instruction, translated by
+ * its table. r0 = 0, or -2 (INVALID_PARAMETERS) if the table is not in guest
+ * RAM, uses long descriptors or disabled walks, or DACR does not make domain
+ * 0 (the hypervisor's entries) a client. The guest must not write SCTLR,
+ * TTBR0/1 or TTBCR itself while its MMU is off.
+ */
+#define ARMKVM_HC_MMU_ENABLE		0x86000004
+#define ARMKVM_HC_INVALID_PARAMETERS	((__u32)-2)
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;

@@ -13,6 +13,7 @@
 #include "qemu/osdep.h"
 #include "cpu.h"
 #include "internals.h"
+#include "exec/cputlb.h"
 #include "armkvm-regs.h"
 
 #include <linux/armkvm.h>
@@ -67,6 +68,52 @@ static void armkvm_load_current_bank(CPUARMState *env)
     env->spsr = env->banked_spsr[bank_number(mode)];
 }
 
+/*
+ * The CP15 state a privileged-mode guest owns, in QEMU's AArch32 non-secure
+ * views (armkvm-virt's CPUs have no EL3). The module honours only SCTLR.M
+ * and reports the rest of SCTLR as the hardware applies it.
+ */
+static void armkvm_cp15_from_env(CPUARMState *env, struct armkvm_cp15_regs *c)
+{
+    c->sctlr = env->cp15.sctlr_el[1];
+    c->ttbr0 = env->cp15.ttbr0_el[1];
+    c->ttbr1 = env->cp15.ttbr1_el[1];
+    c->ttbcr = env->cp15.tcr_el[1];
+    c->dacr = env->cp15.dacr_ns;
+    c->prrr = env->cp15.mair0_ns;
+    c->nmrr = env->cp15.mair1_ns;
+    c->contextidr = env->cp15.contextidr_el[1];
+    c->tpidrurw = env->cp15.tpidr_el[0];
+    c->tpidruro = env->cp15.tpidrro_el[0];
+    c->tpidrprw = env->cp15.tpidr_el[1];
+    c->dfsr = env->cp15.dfsr_ns;
+    c->dfar = env->cp15.dfar_ns;
+    c->ifsr = env->cp15.ifsr_ns;
+    c->ifar = env->cp15.ifar_ns;
+}
+
+static void armkvm_cp15_to_env(const struct armkvm_cp15_regs *c,
+                               CPUARMState *env)
+{
+    env->cp15.sctlr_el[1] = c->sctlr;
+    env->cp15.ttbr0_el[1] = c->ttbr0;
+    env->cp15.ttbr1_el[1] = c->ttbr1;
+    env->cp15.tcr_el[1] = c->ttbcr;
+    env->cp15.dacr_ns = c->dacr;
+    env->cp15.mair0_ns = c->prrr;
+    env->cp15.mair1_ns = c->nmrr;
+    env->cp15.contextidr_el[1] = c->contextidr;
+    env->cp15.tpidr_el[0] = c->tpidrurw;
+    env->cp15.tpidrro_el[0] = c->tpidruro;
+    env->cp15.tpidr_el[1] = c->tpidrprw;
+    env->cp15.dfsr_ns = c->dfsr;
+    env->cp15.dfar_ns = c->dfar;
+    env->cp15.ifsr_ns = c->ifsr;
+    env->cp15.ifar_ns = c->ifar;
+    /* The translation regime changed behind TCG's back. */
+    tlb_flush(env_cpu(env));
+}
+
 void armkvm_regs_from_env(CPUARMState *env, struct armkvm_core_regs *regs)
 {
     armkvm_flush_current_bank(env);
@@ -77,6 +124,7 @@ void armkvm_regs_from_env(CPUARMState *env, struct armkvm_core_regs *regs)
     regs->pc = env->regs[15];
     regs->cpsr = cpsr_read(env);
     regs->vbar = env->cp15.vbar_el[1];
+    armkvm_cp15_from_env(env, &regs->cp15);
     for (int i = 0; i < ARRAY_SIZE(armkvm_modes); i++) {
         uint32_t *bank = armkvm_bank(regs, armkvm_modes[i]);
 
@@ -103,9 +151,11 @@ void armkvm_regs_to_env(const struct armkvm_core_regs *regs, CPUARMState *env)
     }
     env->regs[15] = regs->pc;
     env->cp15.vbar_el[1] = regs->vbar;
+    armkvm_cp15_to_env(&regs->cp15, env);
     /* Raw: no bank switch here, the banks are already complete. */
     cpsr_write(env, regs->cpsr, 0xffffffff, CPSRWriteRaw);
     armkvm_load_current_bank(env);
+    arm_rebuild_hflags(env);
 }
 
 void armkvm_vfp_from_env(CPUARMState *env, struct armkvm_vfp_regs *vfp)

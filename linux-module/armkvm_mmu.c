@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: the guest's translation regime in privileged mode.
+ *
+ * Without a second stage of translation, the MMU walks one table while the
+ * guest runs. With the guest's MMU off that is a table armkvm builds (guest
+ * RAM by 1 MiB sections at its guest-physical address). Once the guest turns
+ * its MMU on (ARMKVM_HC_MMU_ENABLE), it is the guest's own table, holding
+ * host-physical addresses of RAM, which the guest writes and switches
+ * natively. Either way the hardware's vectors and the world switch must stay
+ * mapped, so the module area (0xbf000000-0xbfffffff, where this module lives
+ * and which a guest never maps) carries the host's own entries in every
+ * table the guest runs on: armkvm writes them before each entry.
+ *
+ * Device accesses must never reach real hardware: with the MMU off they hit
+ * unmapped addresses (translation faults); with it on, the guest maps
+ * devices in a domain its DACR keeps at no access, so each access is a
+ * domain fault outside guest RAM (docs/modes.md, the guest MMU contract).
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <asm/cacheflush.h>
+#include <asm/pgtable.h>
+
+#include "armkvm.h"
+
+#define SECTION_SHIFT		20
+#define WINDOW_FIRST		(MODULES_VADDR >> SECTION_SHIFT)
+#define WINDOW_ENTRIES		((PAGE_OFFSET - MODULES_VADDR) >> SECTION_SHIFT)
+#define L1_TABLE_SIZE		(16 * 1024)
+
+#define SCTLR_M			(1u << 0)
+#define SCTLR_V			(1u << 13)
+#define TTBCR_N			0x7u
+#define TTBCR_PD0		(1u << 4)
+#define TTBCR_PD1		(1u << 5)
+#define TTBCR_EAE		(1u << 31)
+#define DACR_CLIENT		1u
+
+/* All clients: armkvm's sections for guest RAM and the window are checked by AP. */
+#define MMU_OFF_DACR		0x55555555u
+
+/* The guest's fault status is "translation fault" or "domain fault" (FS[4], FS[3:0]). */
+#define FSR_FS(fsr)		((((fsr) >> 6) & 0x10) | ((fsr) & 0xf))
+
+u32 armkvm_host_sctlr(void)
+{
+	u32 sctlr;
+
+	asm volatile("mrc p15, 0, %0, c1, c0, 0" : "=r" (sctlr));
+	return sctlr;
+}
+
+static u32 armkvm_host_ttbr0(void)
+{
+	u32 ttbr0;
+
+	asm volatile("mrc p15, 0, %0, c2, c0, 0" : "=r" (ttbr0));
+	return ttbr0;
+}
+
+bool armkvm_guest_mmu_on(const struct armkvm_vcpu *vcpu)
+{
+	return vcpu->sw.guest.cp15.sctlr & SCTLR_M;
+}
+
+/*
+ * The module's code and the per-CPU passages must lie in the window: a host
+ * that put modules in vmalloc space (module PLTs) cannot run guests.
+ */
+int armkvm_check_passage(void)
+{
+	const unsigned long addrs[] = {
+		(unsigned long)armkvm_world_switch, (unsigned long)armkvm_vectors,
+		(unsigned long)armkvm_running, (unsigned long)&armkvm_passage[NR_CPUS] - 1,
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(addrs); i++) {
+		if (addrs[i] < MODULES_VADDR || addrs[i] >= PAGE_OFFSET) {
+			pr_err("armkvm: loaded at %#lx, outside the module area %#lx-%#lx that guests leave to the hypervisor\n",
+			       addrs[i], (unsigned long)MODULES_VADDR, (unsigned long)PAGE_OFFSET - 1);
+			return -ENOEXEC;
+		}
+	}
+	return 0;
+}
+
+/* Guest RAM from the host's side: host-physical [pa, pa + len) or NULL. */
+static void *armkvm_ram_hpa(struct armkvm_vm *vm, u32 pa, u32 len)
+{
+	u32 off = pa - vm->ram_hpa;
+
+	if (pa < vm->ram_hpa || off > vm->ram_size || len > vm->ram_size - off)
+		return NULL;
+	return page_address(vm->ram) + off;
+}
+
+/* The table that translates the window: TTBR1's when TTBCR.N splits the space. */
+static u32 armkvm_window_table(const struct armkvm_hw_cp15 *hw)
+{
+	return (hw->ttbcr & TTBCR_N) ? hw->ttbr1 : hw->ttbr0;
+}
+
+/* Is this translation regime one armkvm can run the guest on? */
+static bool armkvm_regime_ok(struct armkvm_vm *vm, const struct armkvm_hw_cp15 *hw)
+{
+	u32 table = armkvm_window_table(hw) & ~(L1_TABLE_SIZE - 1);
+
+	if (hw->ttbcr & (TTBCR_EAE | TTBCR_PD1 | ((hw->ttbcr & TTBCR_N) ? 0 : TTBCR_PD0)))
+		return false;
+	if ((hw->dacr & 3) != DACR_CLIENT)
+		return false;
+	return armkvm_ram_hpa(vm, table, L1_TABLE_SIZE) != NULL;
+}
+
+/*
+ * The host's entries for the window, into a table the guest runs on. They
+ * come from the calling process's table, whose module-area entries appear on
+ * first touch: touch what the switch uses first. The MMU's walker reads the
+ * table: clean what changed.
+ */
+static void armkvm_write_window(u32 *table)
+{
+	const u32 *host = (const u32 *)current->active_mm->pgd;
+	bool changed = false;
+	unsigned int i;
+
+	READ_ONCE(*(u32 *)armkvm_vectors);
+	READ_ONCE(*(u32 *)armkvm_world_switch);
+	READ_ONCE(armkvm_running[0]);
+	READ_ONCE(armkvm_passage[0].exit_vector);
+
+	for (i = WINDOW_FIRST; i < WINDOW_FIRST + WINDOW_ENTRIES; i++) {
+		if (table[i] != host[i]) {
+			table[i] = host[i];
+			changed = true;
+		}
+	}
+	if (changed)
+		flush_icache_range((unsigned long)&table[WINDOW_FIRST],
+				   (unsigned long)&table[WINDOW_FIRST + WINDOW_ENTRIES]);
+}
+
+/*
+ * What the hardware gets for the next entry: the guest's own registers, but
+ * armkvm's table, all-client domains and the host's memory attributes (which
+ * armkvm's sections are written for) while the guest's MMU is off.
+ */
+int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
+{
+	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	struct armkvm_hw_cp15 *hw = &vcpu->sw.hw;
+	struct armkvm_vm *vm = vcpu->vm;
+
+	hw->contextidr = c->contextidr;
+	hw->tpidrurw = c->tpidrurw;
+	hw->tpidruro = c->tpidruro;
+	hw->tpidrprw = c->tpidrprw;
+	hw->dfsr = c->dfsr;
+	hw->dfar = c->dfar;
+	hw->ifsr = c->ifsr;
+	hw->ifar = c->ifar;
+	if (armkvm_guest_mmu_on(vcpu)) {
+		hw->ttbr0 = c->ttbr0;
+		hw->ttbr1 = c->ttbr1;
+		hw->ttbcr = c->ttbcr;
+		hw->dacr = c->dacr;
+		hw->prrr = c->prrr;
+		hw->nmrr = c->nmrr;
+		if (!armkvm_regime_ok(vm, hw))
+			return -EINVAL;
+		armkvm_write_window(armkvm_ram_hpa(vm, armkvm_window_table(hw) &
+						   ~(L1_TABLE_SIZE - 1), L1_TABLE_SIZE));
+	} else {
+		/* The table walk attributes (low bits) follow the host's own TTBR0. */
+		hw->ttbr0 = page_to_phys(vm->l1_page) | (armkvm_host_ttbr0() & 0x7f);
+		hw->ttbr1 = c->ttbr1;
+		hw->ttbcr = 0;
+		hw->dacr = MMU_OFF_DACR;
+		asm volatile("mrc p15, 0, %0, c10, c2, 0" : "=r" (hw->prrr));
+		asm volatile("mrc p15, 0, %0, c10, c2, 1" : "=r" (hw->nmrr));
+		armkvm_write_window(vm->l1);
+	}
+	vcpu->loaded = *hw;
+	return 0;
+}
+
+/*
+ * Take back what the guest changed natively. With its MMU off, a guest that
+ * moved TTBR0 or TTBCR broke the contract (it must use ARMKVM_HC_MMU_ENABLE):
+ * -EINVAL. Fault registers stay as they were unless the exit delivers an
+ * abort to the guest (armkvm_mmu_take_fault), as a device access on real
+ * hardware would leave them.
+ */
+int armkvm_mmu_after_exit(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	const struct armkvm_hw_cp15 *hw = &vcpu->sw.hw, *was = &vcpu->loaded;
+
+	c->contextidr = hw->contextidr;
+	c->tpidrurw = hw->tpidrurw;
+	c->tpidruro = hw->tpidruro;
+	c->tpidrprw = hw->tpidrprw;
+	if (!armkvm_guest_mmu_on(vcpu) &&
+	    (hw->ttbr0 != was->ttbr0 || hw->ttbcr != was->ttbcr))
+		return -EINVAL;
+	if (hw->ttbr0 != was->ttbr0)
+		c->ttbr0 = hw->ttbr0;
+	if (hw->ttbr1 != was->ttbr1)
+		c->ttbr1 = hw->ttbr1;
+	if (hw->ttbcr != was->ttbcr)
+		c->ttbcr = hw->ttbcr;
+	if (hw->dacr != was->dacr)
+		c->dacr = hw->dacr;
+	if (hw->prrr != was->prrr)
+		c->prrr = hw->prrr;
+	if (hw->nmrr != was->nmrr)
+		c->nmrr = hw->nmrr;
+	return 0;
+}
+
+int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr)
+{
+	struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	struct armkvm_hw_cp15 hw = {
+		.ttbr0 = ttbr0, .ttbr1 = c->ttbr1, .ttbcr = ttbcr, .dacr = dacr,
+	};
+
+	if (!armkvm_regime_ok(vcpu->vm, &hw))
+		return -EINVAL;
+	c->ttbr0 = ttbr0;
+	c->ttbcr = ttbcr;
+	c->dacr = dacr;
+	c->sctlr |= SCTLR_M;
+	return 0;
+}
+
+/* The guest's short-descriptor walk, in software, over tables in its RAM. */
+static int armkvm_walk(struct armkvm_vcpu *vcpu, u32 va, u32 *pa)
+{
+	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	unsigned int n = c->ttbcr & TTBCR_N;
+	u32 table, *l1, *l2, desc;
+
+	if (n && !(va >> (32 - n)))
+		table = c->ttbr0 & ~((L1_TABLE_SIZE >> n) - 1);
+	else
+		table = (n ? c->ttbr1 : c->ttbr0) & ~(L1_TABLE_SIZE - 1);
+	l1 = armkvm_ram_hpa(vcpu->vm, table + (va >> SECTION_SHIFT) * 4, 4);
+	if (!l1)
+		return -EFAULT;
+	desc = READ_ONCE(*l1);
+	switch (desc & 3) {
+	case 1:					/* page table */
+		l2 = armkvm_ram_hpa(vcpu->vm, (desc & ~0x3ffu) + ((va >> 12) & 0xff) * 4, 4);
+		if (!l2)
+			return -EFAULT;
+		desc = READ_ONCE(*l2);
+		if (desc & 2)			/* small page */
+			*pa = (desc & ~0xfffu) | (va & 0xfff);
+		else if (desc & 1)		/* large page */
+			*pa = (desc & ~0xffffu) | (va & 0xffff);
+		else
+			return -EFAULT;
+		return 0;
+	case 2:
+	case 3:
+		if (desc & (1 << 18))		/* supersection */
+			*pa = (desc & 0xff000000u) | (va & 0xffffff);
+		else
+			*pa = (desc & 0xfff00000u) | (va & 0xfffff);
+		return 0;
+	default:
+		return -EFAULT;
+	}
+}
+
+/* The address the guest's access to va reaches: guest-physical with its MMU off. */
+int armkvm_guest_translate(struct armkvm_vcpu *vcpu, u32 va, u32 *pa)
+{
+	if (!armkvm_guest_mmu_on(vcpu)) {
+		*pa = va;
+		return 0;
+	}
+	return armkvm_walk(vcpu, va, pa);
+}
+
+/* Read len bytes (not crossing a page) of guest RAM at the guest's virtual va. */
+int armkvm_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len)
+{
+	struct armkvm_vm *vm = vcpu->vm;
+	u32 pa;
+	void *p;
+
+	if ((va & ~PAGE_MASK) + len > PAGE_SIZE || armkvm_guest_translate(vcpu, va, &pa))
+		return -EFAULT;
+	if (armkvm_guest_mmu_on(vcpu))
+		p = armkvm_ram_hpa(vm, pa, len);
+	else
+		p = armkvm_ram_hpa(vm, pa - vm->ram_gpa + vm->ram_hpa, len);
+	if (!p)
+		return -EFAULT;
+	memcpy(buf, p, len);
+	return 0;
+}
+
+/*
+ * Is this data abort a device access? With the MMU off, a translation fault
+ * (nothing but guest RAM is mapped); with it on, a domain fault whose address
+ * lies outside guest RAM. *pa gets the device's guest-physical address.
+ */
+bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u32 *pa)
+{
+	u32 fs = FSR_FS(dfsr);
+
+	if (!armkvm_guest_mmu_on(vcpu)) {
+		*pa = dfar;
+		return fs == 0x5 || fs == 0x7;
+	}
+	if (fs != 0x9 && fs != 0xb)
+		return false;
+	if (armkvm_walk(vcpu, dfar, pa))
+		return false;
+	return !armkvm_ram_hpa(vcpu->vm, *pa, 1);
+}
+
+/* An abort the guest takes itself: its fault registers say what happened. */
+void armkvm_mmu_take_fault(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+
+	c->dfsr = vcpu->sw.hw.dfsr;
+	c->dfar = vcpu->sw.hw.dfar;
+	c->ifsr = vcpu->sw.hw.ifsr;
+	c->ifar = vcpu->sw.hw.ifar;
+}
+
+/* The guest's SCTLR as the hardware applies it: the host's, with the guest's M. */
+u32 armkvm_guest_sctlr(const struct armkvm_vcpu *vcpu)
+{
+	return (armkvm_host_sctlr() & ~(SCTLR_M | SCTLR_V)) |
+	       (vcpu->sw.guest.cp15.sctlr & SCTLR_M);
+}
