@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <linux/mutex.h>
 #include <linux/threads.h>
+#include <linux/hrtimer.h>
 #include <linux/armkvm.h>
 
 /* Vector numbers armkvm_world_switch() returns: the ARM vector offset / 4. */
@@ -69,6 +70,7 @@ struct armkvm_vcpu {
 	struct armkvm_switch sw;
 	struct armkvm_vcpu_stats stats;
 	struct armkvm_hw_cp15 loaded;	/* what the last switch gave the hardware */
+	struct hrtimer window;		/* polls for the guest's interrupt window */
 	bool ram_dirty;			/* flush caches for guest code before running */
 	struct {			/* the device read in flight */
 		u8 rd;

@@ -12,6 +12,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -218,6 +219,21 @@ static int armkvm_exit_mmu(struct armkvm_vcpu *vcpu)
 	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_GUEST_MMU, 5, data);
 }
 
+/*
+ * The interrupt window. A guest unmasking IRQs (an exception return, CPSIE)
+ * does not trap, so an interrupt that is pending while the guest runs with
+ * CPSR.I set would wait for the next exit, up to a host tick, and under a
+ * storm (the line never low) forever behind its own device accesses. Like
+ * x86's interrupt-window exiting, but polled: while the line is high and the
+ * guest masked, a pinned timer forces an exit every WINDOW_POLL_NS.
+ */
+#define WINDOW_POLL_NS	50000
+
+static enum hrtimer_restart armkvm_window_fn(struct hrtimer *t)
+{
+	return HRTIMER_NORESTART;	/* its interrupt has ended the guest's run */
+}
+
 /* Returns 1 to enter the guest again, 0 to return to userspace. */
 static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 {
@@ -296,6 +312,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 	struct armkvm_switch *passage;
 	u64 t0;
 	int vector, ret;
+	bool window;
 
 	/* Complete what userspace did for the last exit. */
 	if (run->exit_reason == ARMKVM_EXIT_MMIO)
@@ -331,6 +348,10 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		preempt_disable();
 		local_irq_disable();
 		local_fiq_disable();
+		window = READ_ONCE(run->irq_line) && (vcpu->sw.guest.cpsr & PSR_I_BIT);
+		if (window)
+			hrtimer_start(&vcpu->window, ns_to_ktime(WINDOW_POLL_NS),
+				      HRTIMER_MODE_REL_PINNED);
 		passage = &armkvm_passage[smp_processor_id()];
 		memcpy(passage, &vcpu->sw, sizeof(*passage));
 		armkvm_running[read_cpuid_mpidr() & 0xff] = passage;
@@ -341,6 +362,8 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		local_fiq_enable();
 		local_irq_enable();	/* a pending physical interrupt is taken here */
 		preempt_enable();
+		if (window)
+			hrtimer_try_to_cancel(&vcpu->window);
 		vcpu->stats.world_switches++;
 		if (armkvm_mmu_after_exit(vcpu))
 			return armkvm_exit_mmu(vcpu);
@@ -432,6 +455,7 @@ static int armkvm_vcpu_release(struct inode *inode, struct file *filp)
 	mutex_lock(&vm->lock);
 	vm->has_vcpu = false;
 	mutex_unlock(&vm->lock);
+	hrtimer_cancel(&vcpu->window);
 	vfree(vcpu->run);
 	fput(vcpu->vm_file);
 	kfree(vcpu);
@@ -464,6 +488,8 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 		return -ENOMEM;
 	}
 	mutex_init(&vcpu->lock);
+	hrtimer_init(&vcpu->window, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+	vcpu->window.function = armkvm_window_fn;
 	vcpu->vm = vm;
 	vcpu->ram_dirty = true;
 	/* Reset state: SVC mode, interrupts masked, at the start of RAM. */

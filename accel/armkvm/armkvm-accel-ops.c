@@ -26,7 +26,7 @@ static void armkvm_accel_ops_init(AccelOpsClass *ops)
     }
     ops->create_vcpu_thread = armkvm_start_vcpu_thread;
     ops->kick_vcpu_thread = armkvm_kick_vcpu_thread;
-    ops->handle_interrupt = NULL;       /* QEMU's generic: flag and kick */
+    ops->handle_interrupt = armkvm_handle_interrupt;
     ops->synchronize_post_reset = armkvm_cpu_mark_dirty;
     ops->synchronize_post_init = armkvm_cpu_mark_dirty;
     ops->synchronize_state = armkvm_cpu_synchronize_state;

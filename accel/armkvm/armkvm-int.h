@@ -61,6 +61,7 @@ extern ArmkvmState armkvm;
 /* vCPUs running natively (armkvm-vcpu.c). */
 void armkvm_start_vcpu_thread(CPUState *cpu);
 void armkvm_kick_vcpu_thread(CPUState *cpu);
+void armkvm_handle_interrupt(CPUState *cpu, int mask);
 void armkvm_cpu_synchronize_state(CPUState *cpu);
 void armkvm_cpu_mark_dirty(CPUState *cpu);
 

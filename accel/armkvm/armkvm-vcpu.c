@@ -322,6 +322,24 @@ void armkvm_start_vcpu_thread(CPUState *cpu)
                        QEMU_THREAD_JOINABLE);
 }
 
+/*
+ * An interrupt input changed (with the BQL held). The kick exists to make a
+ * running guest see a new interrupt promptly; QEMU's GIC re-asserts its
+ * output on every register access, and a line that is already high reaches
+ * the guest at its next entry anyway, so only a rising line kicks. Kicking
+ * on every assertion livelocks the vCPU under an interrupt storm: each kick
+ * costs an exit.
+ */
+void armkvm_handle_interrupt(CPUState *cpu, int mask)
+{
+    int old = cpu->interrupt_request;
+
+    cpu->interrupt_request |= mask;
+    if ((old & mask) != mask && !qemu_cpu_is_self(cpu)) {
+        qemu_cpu_kick(cpu);
+    }
+}
+
 void armkvm_kick_vcpu_thread(CPUState *cpu)
 {
     cpu->exit_request = 1;

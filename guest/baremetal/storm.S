@@ -3,7 +3,7 @@
  * second, 40 times a host tick; shorter periods are throttled by QEMU's
  * timer emulation) while the guest sends itself software-generated interrupts
  * through the GIC, one at a time, waiting for each, until it has taken at
- * least 1000 of each kind. Every SGI must be taken exactly once, none lost
+ * least 500 of each kind. Every SGI must be taken exactly once, none lost
  * under the timer's flood, and the guest must keep making progress; then the
  * timer stops and no interrupt arrives any more.
  *
@@ -23,8 +23,8 @@
 	.equ	SP804_CTRL,	0x08
 	.equ	SP804_INTCLR,	0x0c
 	.equ	SP804_ON,	0xe2		@ enable, periodic, interrupt, 32-bit
-	.equ	SGIS,		1000		@ at least this many SGIs
-	.equ	TIMER_IRQS,	1000		@ and timer interrupts
+	.equ	SGIS,		500		@ at least this many SGIs
+	.equ	TIMER_IRQS,	500		@ and timer interrupts
 
 	/* Counters, in registers the handler owns: r7 timer, r8 SGIs, r9 others. */
 
@@ -161,7 +161,7 @@ msg_quiet:	.asciz	"armkvm-guest storm: timer stopped, no interrupt after it\n"
 msg_not_quiet:	.asciz	"armkvm-guest storm: interrupts kept coming after the timer stopped\n"
 msg_sgis_ok:	.asciz	"armkvm-guest storm: every SGI sent (one by one, awaited) taken once\n"
 msg_sgis_bad:	.asciz	"armkvm-guest storm: SGIs lost or taken twice\n"
-msg_timer_ok:	.asciz	"armkvm-guest storm: at least 1000 SGIs and 1000 timer interrupts taken\n"
+msg_timer_ok:	.asciz	"armkvm-guest storm: at least 500 SGIs and 500 timer interrupts taken\n"
 msg_timer_bad:	.asciz	"armkvm-guest storm: too few interrupts: no storm\n"
 msg_others_ok:	.asciz	"armkvm-guest storm: no other interrupt\n"
 msg_others_bad:	.asciz	"armkvm-guest storm: unexpected interrupt IDs\n"
