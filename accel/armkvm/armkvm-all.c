@@ -182,6 +182,7 @@ static int armkvm_init_machine(MachineState *ms)
             armkvm_device_close(&armkvm.dev);
             return ret;
         }
+        armkvm_stats_register();
     }
 
     /* TCG is set up in every mode: it is the fallback a native mode uses. */

@@ -65,4 +65,8 @@ void armkvm_handle_interrupt(CPUState *cpu, int mask);
 void armkvm_cpu_synchronize_state(CPUState *cpu);
 void armkvm_cpu_mark_dirty(CPUState *cpu);
 
+/* armkvm-stats.c */
+void armkvm_add_stats(CPUState *cpu);
+void armkvm_stats_register(void);
+
 #endif

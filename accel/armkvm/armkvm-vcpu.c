@@ -13,7 +13,6 @@
 #include "qemu/error-report.h"
 #include "qemu/guest-random.h"
 #include "qemu/main-loop.h"
-#include "qapi/visitor.h"
 #include "exec/address-spaces.h"
 #include "exec/memory.h"
 #include "hw/core/cpu.h"
@@ -39,58 +38,6 @@
 static void armkvm_ipi_signal(int sig)
 {
     /* Only interrupts ARMKVM_RUN; run->immediate_exit does the rest. */
-}
-
-/* The module's per-vCPU statistics, as read-only QOM properties of the CPU. */
-static const struct {
-    const char *name;
-    size_t offset;
-} armkvm_stats[] = {
-    { "armkvm-world-switches",
-      offsetof(struct armkvm_vcpu_stats, world_switches) },
-    { "armkvm-exits-irq", offsetof(struct armkvm_vcpu_stats, exits_irq) },
-    { "armkvm-exits-mmio", offsetof(struct armkvm_vcpu_stats, exits_mmio) },
-    { "armkvm-exits-hypercall",
-      offsetof(struct armkvm_vcpu_stats, exits_hypercall) },
-    { "armkvm-exits-other", offsetof(struct armkvm_vcpu_stats, exits_other) },
-    { "armkvm-exceptions-delivered",
-      offsetof(struct armkvm_vcpu_stats, exceptions_delivered) },
-    { "armkvm-irqs-injected",
-      offsetof(struct armkvm_vcpu_stats, irqs_injected) },
-    { "armkvm-idle-waits", offsetof(struct armkvm_vcpu_stats, idle_waits) },
-    { "armkvm-guest-ns", offsetof(struct armkvm_vcpu_stats, guest_ns) },
-};
-
-static void do_armkvm_get_stats(CPUState *cpu, run_on_cpu_data arg)
-{
-    struct armkvm_vcpu_stats *st = arg.host_ptr;
-
-    if (ioctl(cpu->accel->fd, ARMKVM_GET_STATS, st) < 0) {
-        error_report("armkvm: vCPU %d: ARMKVM_GET_STATS: %s", cpu->cpu_index,
-                     strerror(errno));
-        memset(st, 0, sizeof(*st));
-    }
-}
-
-static void armkvm_get_stat(Object *obj, Visitor *v, const char *name,
-                            void *opaque, Error **errp)
-{
-    struct armkvm_vcpu_stats st;
-    uint64_t value;
-
-    /* On the vCPU's own thread: the module answers only between runs. */
-    run_on_cpu(CPU(obj), do_armkvm_get_stats, RUN_ON_CPU_HOST_PTR(&st));
-    memcpy(&value, (char *)&st + (uintptr_t)opaque, sizeof(value));
-    visit_type_uint64(v, name, &value, errp);
-}
-
-static void armkvm_add_stats(CPUState *cpu)
-{
-    for (int i = 0; i < ARRAY_SIZE(armkvm_stats); i++) {
-        object_property_add(OBJECT(cpu), armkvm_stats[i].name, "uint64",
-                            armkvm_get_stat, NULL, NULL,
-                            (void *)(uintptr_t)armkvm_stats[i].offset);
-    }
 }
 
 static int armkvm_init_vcpu(CPUState *cpu)
