@@ -101,7 +101,7 @@ static int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
 }
 
 /* Reads the guest's instruction at its virtual pc through the armkvm-built table. */
-static int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn)
+int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn)
 {
 	struct armkvm_vm *vm = vcpu->vm;
 	u32 off = pc - vm->ram_gpa;
@@ -109,6 +109,18 @@ static int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn)
 	if (pc < vm->ram_gpa || off > vm->ram_size - 4 || (pc & 3))
 		return -EFAULT;
 	*insn = *(u32 *)(page_address(vm->ram) + off);
+	return 0;
+}
+
+/* The same for one Thumb halfword (a 32-bit Thumb instruction is two of them). */
+int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw)
+{
+	struct armkvm_vm *vm = vcpu->vm;
+	u32 off = pc - vm->ram_gpa;
+
+	if (pc < vm->ram_gpa || off > vm->ram_size - 2 || (pc & 1))
+		return -EFAULT;
+	*hw = *(u16 *)(page_address(vm->ram) + off);
 	return 0;
 }
 
@@ -241,13 +253,7 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 		sw->guest.pc = sw->exit_lr - 8;
 		/* Translation faults outside guest RAM are device accesses. */
 		if ((sw->dfsr & 0x40f) == 0x5 || (sw->dfsr & 0x40f) == 0x7) {
-			if (thumb || armkvm_fetch_insn(vcpu, sw->guest.pc, &insn)) {
-				data[0] = 0;
-				data[1] = sw->guest.pc;
-				return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
-			}
-			if (armkvm_mmio_decode(vcpu, insn)) {
-				data[0] = insn;
+			if (armkvm_mmio_decode(vcpu, &data[0])) {
 				data[1] = sw->guest.pc;
 				return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
 			}
@@ -285,10 +291,12 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 	int vector, ret;
 
 	/* Complete what userspace did for the last exit. */
-	if (run->exit_reason == ARMKVM_EXIT_MMIO)
-		armkvm_mmio_complete(vcpu);
-	else if (run->exit_reason == ARMKVM_EXIT_HYPERCALL)
+	if (run->exit_reason == ARMKVM_EXIT_MMIO) {
+		if (armkvm_mmio_complete(vcpu))
+			return 0;	/* the next access of a multi-word instruction */
+	} else if (run->exit_reason == ARMKVM_EXIT_HYPERCALL) {
 		memcpy(vcpu->sw.guest.usr, run->hypercall.ret, sizeof(run->hypercall.ret));
+	}
 	run->exit_reason = ARMKVM_EXIT_UNKNOWN;
 
 	if (!armkvm_guest_mode_ok(vcpu->sw.guest.cpsr))
