@@ -312,7 +312,7 @@ int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 *insn)
 		} else {
 			if (armkvm_fetch_insn16(vcpu, pc + 2, &hw2))
 				return -EFAULT;
-			*insn = (u32)hw1 << 16 | hw2;
+			*insn = ((u32)hw1 << 16) | hw2;
 			m->next_pc = pc + 4;
 			ret = armkvm_decode_t32(vcpu, m, hw1, hw2);
 		}
