@@ -62,6 +62,27 @@ struct armkvm_vm {
 	bool has_vcpu;
 };
 
+/*
+ * A decoded device access: one exit of len bytes per entry of reg[], at addr,
+ * addr + 4, ... The guest's registers, base writeback and pc change only once
+ * the last exit completes, so the instruction takes effect whole.
+ */
+struct armkvm_mmio {
+	u32 addr;			/* guest virtual address of the first access */
+	u32 pa;				/* and its guest-physical address */
+	u32 next_pc;			/* where the guest resumes */
+	u32 wback;			/* the base register's new value, if rn != 0xff */
+	u32 val[16];			/* loaded values, held until the last access */
+	u8 reg[16];			/* the register of each access, in address order */
+	u8 count;			/* accesses in all */
+	u8 done;			/* accesses completed so far */
+	u8 len;				/* bytes per access: 1, 2 or 4 */
+	u8 sign_extend;			/* loads: sign-extend from len bytes */
+	u8 rn;				/* the base register to write back, or 0xff */
+	bool load;
+	bool thumb;			/* advance the IT state when done */
+};
+
 struct armkvm_vcpu {
 	struct armkvm_vm *vm;
 	struct file *vm_file;		/* a reference: the VM outlives its vCPUs */
@@ -72,10 +93,7 @@ struct armkvm_vcpu {
 	struct armkvm_hw_cp15 loaded;	/* what the last switch gave the hardware */
 	struct hrtimer window;		/* polls for the guest's interrupt window */
 	bool ram_dirty;			/* flush caches for guest code before running */
-	struct {			/* the device read in flight */
-		u8 rd;
-		u8 sign_extend;
-	} mmio;
+	struct armkvm_mmio mmio;	/* the device access in flight */
 };
 
 int armkvm_check_host(void);
@@ -94,8 +112,10 @@ u32 armkvm_host_sctlr(void);
 int armkvm_check_passage(void);
 int armkvm_vcpu_run(struct armkvm_vcpu *vcpu);
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n);
-int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 insn, u32 pa);
-void armkvm_mmio_complete(struct armkvm_vcpu *vcpu);
+int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn);
+int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw);
+int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 *insn, u32 pa);
+int armkvm_mmio_complete(struct armkvm_vcpu *vcpu);
 
 int armkvm_world_switch(struct armkvm_switch *sw);
 extern const u32 armkvm_vectors[];

@@ -99,11 +99,19 @@ static int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
 }
 
 /* Reads the guest's A32 instruction at its virtual pc. */
-static int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn)
+int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn)
 {
 	if (pc & 3)
 		return -EFAULT;
 	return armkvm_guest_read(vcpu, pc, insn, 4);
+}
+
+/* The same for one Thumb halfword (a 32-bit Thumb instruction is two of them). */
+int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw)
+{
+	if (pc & 1)
+		return -EFAULT;
+	return armkvm_guest_read(vcpu, pc, hw, 2);
 }
 
 /* HVC on a CPU without virtualization extensions is UNDEFINED: armkvm's hypercall. */
@@ -269,13 +277,7 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 	case ARMKVM_VEC_DABT:
 		sw->guest.pc = sw->exit_lr - 8;
 		if (armkvm_mmu_is_device_abort(vcpu, sw->hw.dfsr, sw->hw.dfar, &pa)) {
-			if (thumb || armkvm_fetch_insn(vcpu, sw->guest.pc, &insn)) {
-				data[0] = 0;
-				data[1] = sw->guest.pc;
-				return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
-			}
-			if (armkvm_mmio_decode(vcpu, insn, pa)) {
-				data[0] = insn;
+			if (armkvm_mmio_decode(vcpu, &data[0], pa)) {
 				data[1] = sw->guest.pc;
 				return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
 			}
@@ -315,10 +317,12 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 	bool window;
 
 	/* Complete what userspace did for the last exit. */
-	if (run->exit_reason == ARMKVM_EXIT_MMIO)
-		armkvm_mmio_complete(vcpu);
-	else if (run->exit_reason == ARMKVM_EXIT_HYPERCALL)
+	if (run->exit_reason == ARMKVM_EXIT_MMIO) {
+		if (armkvm_mmio_complete(vcpu))
+			return 0;	/* the next access of a multi-word instruction */
+	} else if (run->exit_reason == ARMKVM_EXIT_HYPERCALL) {
 		memcpy(vcpu->sw.guest.usr, run->hypercall.ret, sizeof(run->hypercall.ret));
+	}
 	run->exit_reason = ARMKVM_EXIT_UNKNOWN;
 
 	if (!armkvm_guest_mode_ok(vcpu->sw.guest.cpsr))
