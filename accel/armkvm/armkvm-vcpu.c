@@ -20,6 +20,7 @@
 #include "system/hw_accel.h"
 #include "system/runstate.h"
 #include "target/arm/cpu.h"
+#include "target/arm/arm-powerctl.h"
 #include "target/arm/armkvm/armkvm-regs.h"
 #include "armkvm-int.h"
 
@@ -29,11 +30,20 @@
 
 /* PSCI 0.2+ function IDs and results (SMC calling convention, 32-bit). */
 #define PSCI_VERSION            0x84000000
+#define PSCI_CPU_SUSPEND        0x84000001
+#define PSCI_CPU_OFF            0x84000002
+#define PSCI_CPU_ON             0x84000003
+#define PSCI_AFFINITY_INFO      0x84000004
+#define PSCI_MIGRATE_INFO_TYPE  0x84000006
 #define PSCI_SYSTEM_OFF         0x84000008
 #define PSCI_SYSTEM_RESET       0x84000009
 #define PSCI_FEATURES           0x8400000a
+#define PSCI_RET_SUCCESS        0
 #define PSCI_RET_NOT_SUPPORTED  0xffffffff
-#define PSCI_VERSION_1_0        0x00010000
+#define PSCI_RET_INVALID_PARAMS 0xfffffffe
+#define PSCI_RET_ALREADY_ON     0xfffffffc
+#define PSCI_VERSION_1_1        0x00010001
+#define PSCI_TOS_NOT_PRESENT    2       /* MIGRATE_INFO_TYPE: no trusted OS */
 
 static void armkvm_ipi_signal(int sig)
 {
@@ -149,18 +159,66 @@ static void armkvm_handle_mmio(struct armkvm_run *run)
     }
 }
 
-/* PSCI over HVC, the conduit armkvm-virt's device tree names. */
-static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
+/*
+ * PSCI over HVC, the conduit armkvm-virt's device tree names: the answers
+ * QEMU's own PSCI gives a TCG guest (target/arm/tcg/psci.c), so a guest sees
+ * the same firmware under both. One vCPU: CPU_ON has no CPU to start.
+ */
+static uint32_t armkvm_psci_features(uint32_t fn)
 {
-    uint32_t fn = run->hypercall.args[0];
-
     switch (fn) {
     case PSCI_VERSION:
-        run->hypercall.ret[0] = PSCI_VERSION_1_0;
+    case PSCI_CPU_SUSPEND:
+    case PSCI_CPU_OFF:
+    case PSCI_CPU_ON:
+    case PSCI_AFFINITY_INFO:
+    case PSCI_MIGRATE_INFO_TYPE:
+    case PSCI_SYSTEM_OFF:
+    case PSCI_SYSTEM_RESET:
+    case PSCI_FEATURES:
+        return PSCI_RET_SUCCESS;
+    default:
+        return PSCI_RET_NOT_SUPPORTED;
+    }
+}
+
+static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
+{
+    uint32_t *arg = run->hypercall.args, *ret = run->hypercall.ret;
+    CPUState *target;
+
+    switch (arg[0]) {
+    case PSCI_VERSION:
+        ret[0] = PSCI_VERSION_1_1;
         return 0;
     case PSCI_FEATURES:
-        run->hypercall.ret[0] = PSCI_RET_NOT_SUPPORTED;
+        ret[0] = armkvm_psci_features(arg[1]);
         return 0;
+    case PSCI_MIGRATE_INFO_TYPE:
+        ret[0] = PSCI_TOS_NOT_PRESENT;
+        return 0;
+    case PSCI_AFFINITY_INFO:
+        target = arm_get_cpu_by_id(arg[1]);
+        if (arg[2]) {
+            ret[0] = PSCI_RET_SUCCESS;  /* levels above 0 are always on */
+        } else if (!target) {
+            ret[0] = PSCI_RET_INVALID_PARAMS;
+        } else {
+            ret[0] = ARM_CPU(target)->power_state;
+        }
+        return 0;
+    case PSCI_CPU_ON:
+        ret[0] = arm_get_cpu_by_id(arg[1]) ? PSCI_RET_ALREADY_ON
+                                           : PSCI_RET_INVALID_PARAMS;
+        return 0;
+    case PSCI_CPU_SUSPEND:
+        /* A standby that ends at once is a valid suspend: nothing is lost. */
+        ret[0] = (arg[1] & 0xfffe0000) ? PSCI_RET_INVALID_PARAMS
+                                       : PSCI_RET_SUCCESS;
+        return 0;
+    case PSCI_CPU_OFF:
+        cpu->halted = 1;
+        return EXCP_HLT;
     case PSCI_SYSTEM_OFF:
         qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
         cpu->halted = 1;
@@ -169,7 +227,7 @@ static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
         qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
         return EXCP_INTERRUPT;
     default:
-        run->hypercall.ret[0] = PSCI_RET_NOT_SUPPORTED;
+        ret[0] = PSCI_RET_NOT_SUPPORTED;
         return 0;
     }
 }
