@@ -2,9 +2,12 @@
 /*
  * armkvm host module: a VM, its guest RAM and its translation table.
  *
- * Guest RAM is one physically contiguous, naturally aligned block from the
- * buddy allocator (at most ARMKVM_RAM_MAX: the largest block it hands out
- * without CMA), so a guest with its MMU off runs on 1 MiB sections of a
+ * Guest RAM is one physically contiguous, naturally aligned block: from the
+ * buddy allocator up to its largest block (4 MiB), beyond that the way CMA
+ * gets its blocks, by migrating movable pages out of a range of lowmem
+ * (alloc_contig_range), but without a reserved area: no boot parameter is
+ * needed, and Debian's kernel does not export cma_alloc() to modules anyway.
+ * When lowmem is too fragmented, ENOMEM. So a guest with its MMU off runs on 1 MiB sections of a
  * table armkvm builds: guest-physical ram_gpa maps to the block, everything
  * else a guest touches is unmapped and faults (MMIO); armkvm_mmu.c adds the
  * hypervisor's window and takes over once the guest's MMU is on.
@@ -16,7 +19,9 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/highmem.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/cacheflush.h>
@@ -42,12 +47,65 @@ static void armkvm_vm_build_l1(struct armkvm_vm *vm)
 	flush_icache_range((unsigned long)vm->l1, (unsigned long)vm->l1 + PAGE_SIZE * 4);
 }
 
+/* Candidate blocks tried before ENOMEM: each try isolates and migrates pages. */
+#define CONTIG_TRIES	64
+
+/*
+ * A naturally aligned run of nr_pages pages in lowmem (the module reaches
+ * guest RAM through the linear map), tried from the top of each zone down,
+ * where the kernel's own unmovable allocations are rarest.
+ */
+static struct page *armkvm_alloc_contig(unsigned long nr_pages)
+{
+	pg_data_t *pgdat = NODE_DATA(0);
+	unsigned int tries = 0;
+	int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		unsigned long first, pfn;
+
+		if (!populated_zone(zone) || is_highmem(zone) || zone_idx(zone) == ZONE_MOVABLE)
+			continue;
+		first = ALIGN(zone->zone_start_pfn, nr_pages);
+		if (zone_end_pfn(zone) < first + nr_pages)
+			continue;
+		for (pfn = ALIGN_DOWN(zone_end_pfn(zone) - nr_pages, nr_pages);
+		     pfn >= first && tries < CONTIG_TRIES; pfn -= nr_pages, tries++) {
+			if (!alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_MOVABLE,
+						GFP_KERNEL | __GFP_NOWARN))
+				return pfn_to_page(pfn);
+			if (fatal_signal_pending(current))
+				return NULL;
+			cond_resched();
+			if (pfn < nr_pages)
+				break;
+		}
+	}
+	return NULL;
+}
+
+static struct page *armkvm_alloc_ram(unsigned int order)
+{
+	if (order < MAX_ORDER)
+		return alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+	return armkvm_alloc_contig(1ul << order);
+}
+
+static void armkvm_free_ram(struct page *ram, unsigned int order)
+{
+	if (order < MAX_ORDER)
+		__free_pages(ram, order);
+	else
+		free_contig_range(page_to_pfn(ram), 1ul << order);
+}
+
 static void armkvm_vm_free(struct armkvm_vm *vm)
 {
 	if (vm->l1_page)
 		__free_pages(vm->l1_page, 2);
 	if (vm->ram)
-		__free_pages(vm->ram, vm->ram_order);
+		armkvm_free_ram(vm->ram, vm->ram_order);
 	kfree(vm);
 }
 
@@ -126,11 +184,21 @@ long armkvm_create_vm(void __user *argp)
 	vm->ram_gpa = cfg.ram_gpa;
 	vm->ram_size = cfg.ram_size;
 	vm->ram_order = get_order(cfg.ram_size);
-	vm->ram = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, vm->ram_order);
+	vm->ram = armkvm_alloc_ram(vm->ram_order);
 	vm->l1_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
 	if (!vm->ram || !vm->l1_page) {
+		if (!vm->ram)
+			pr_info_ratelimited("armkvm: no %llu MiB of contiguous lowmem for guest RAM\n",
+					    cfg.ram_size >> 20);
 		armkvm_vm_free(vm);
 		return -ENOMEM;
+	}
+	if (vm->ram_order >= MAX_ORDER) {
+		/* Migrated-out pages leave their old contents behind. */
+		unsigned long i;
+
+		for (i = 0; i < (1ul << vm->ram_order); i++)
+			clear_highpage(vm->ram + i);
 	}
 	vm->ram_hpa = page_to_phys(vm->ram);
 	vm->l1 = page_address(vm->l1_page);

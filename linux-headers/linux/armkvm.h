@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	9
+#define ARMKVM_API_VERSION	10
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -25,7 +25,7 @@
 
 /* Limits of a VM in privileged mode: guest RAM is one physically contiguous block. */
 #define ARMKVM_RAM_ALIGN	(1u << 20)
-#define ARMKVM_RAM_MAX		(4u << 20)
+#define ARMKVM_RAM_MAX		(256u << 20)
 
 struct armkvm_vm_config {
 	__u32 mode;		/* ARMKVM_MODE_* */

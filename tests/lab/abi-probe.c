@@ -63,13 +63,50 @@ static void check_vm_configs(int fd)
     report("vm: 4 MiB", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, 4 * mb, 0));
     report("vm: unknown mode", create_vm(fd, 7, gpa, mb, 0));
     report("vm: no RAM", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, 0, 0));
-    report("vm: more than the limit", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, 8 * mb, 0));
+    report("vm: more than the limit", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa,
+                                                ARMKVM_RAM_MAX + mb, 0));
     report("vm: unaligned size", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb + 4096, 0));
     report("vm: unaligned base", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa + 4096, mb, 0));
     report("vm: RAM over the host kernel", create_vm(fd, ARMKVM_MODE_PRIVILEGED,
                                                      0xbf000000, mb, 0));
     report("vm: reserved field set", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb, 1));
     report("vm: bad pointer", ioctl(fd, ARMKVM_CREATE_VM, (void *)16));
+}
+
+/*
+ * Beyond the buddy allocator's largest block, RAM is migrated together: three
+ * 32 MiB VMs in turn, each zeroed although the last one dirtied the memory.
+ */
+static void check_big_vm(int fd)
+{
+    const size_t size = 32 << 20;
+    struct armkvm_vm_config cfg = {
+        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = size,
+    };
+    int round, dirty = 0, failed = 0;
+
+    for (round = 0; round < 3; round++) {
+        int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
+        uint32_t *ram;
+
+        if (vm < 0) {
+            printf("vm: 32 MiB: %s\n", err_name(errno));
+            return;
+        }
+        ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
+        if (ram == MAP_FAILED) {
+            failed = 1;
+        } else {
+            for (size_t i = 0; i < size / 4; i++) {
+                dirty |= ram[i] != 0;
+                ram[i] = 0xdeadbeef;
+            }
+            munmap(ram, size);
+        }
+        close(vm);
+    }
+    printf("vm: 32 MiB three times: %s\n",
+           failed ? "mmap failed" : dirty ? "not zeroed" : "ok, zeroed each time");
 }
 
 static void check_vcpu(int fd)
@@ -197,6 +234,7 @@ int main(void)
     report("mmap", (long)(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0)
                           == MAP_FAILED ? -1 : 0));
     check_vm_configs(fd);
+    check_big_vm(fd);
     check_vcpu(fd);
     fuzz_regs(fd, &seed);
 
