@@ -54,6 +54,7 @@ struct armkvm_vm {
 	struct mutex lock;
 	struct page *ram;		/* one physically contiguous block */
 	unsigned int ram_order;
+	u64 ram_align;			/* as asked for: 0 or a power of two */
 	u32 ram_gpa;
 	u32 ram_size;
 	u32 ram_hpa;			/* its host-physical base */

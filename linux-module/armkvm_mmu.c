@@ -114,7 +114,8 @@ static bool armkvm_regime_ok(struct armkvm_vm *vm, const struct armkvm_hw_cp15 *
 
 	if (hw->ttbcr & (TTBCR_EAE | TTBCR_PD1 | ((hw->ttbcr & TTBCR_N) ? 0 : TTBCR_PD0)))
 		return false;
-	if ((hw->dacr & 3) != DACR_CLIENT)
+	/* Client or manager: either reaches the window (its AP is the host's). */
+	if (!(hw->dacr & DACR_CLIENT))
 		return false;
 	return armkvm_ram_hpa(vm, table, L1_TABLE_SIZE) != NULL;
 }

@@ -20,8 +20,10 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/highmem.h>
+#include <linux/log2.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/cacheflush.h>
@@ -55,7 +57,7 @@ static void armkvm_vm_build_l1(struct armkvm_vm *vm)
  * guest RAM through the linear map), tried from the top of each zone down,
  * where the kernel's own unmovable allocations are rarest.
  */
-static struct page *armkvm_alloc_contig(unsigned long nr_pages)
+static struct page *armkvm_alloc_contig(unsigned long nr_pages, unsigned long align)
 {
 	pg_data_t *pgdat = NODE_DATA(0);
 	unsigned int tries = 0;
@@ -67,37 +69,44 @@ static struct page *armkvm_alloc_contig(unsigned long nr_pages)
 
 		if (!populated_zone(zone) || is_highmem(zone) || zone_idx(zone) == ZONE_MOVABLE)
 			continue;
-		first = ALIGN(zone->zone_start_pfn, nr_pages);
+		first = ALIGN(zone->zone_start_pfn, align);
 		if (zone_end_pfn(zone) < first + nr_pages)
 			continue;
-		for (pfn = ALIGN_DOWN(zone_end_pfn(zone) - nr_pages, nr_pages);
-		     pfn >= first && tries < CONTIG_TRIES; pfn -= nr_pages, tries++) {
+		for (pfn = ALIGN_DOWN(zone_end_pfn(zone) - nr_pages, align);
+		     pfn >= first && tries < CONTIG_TRIES; pfn -= align, tries++) {
 			if (!alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_MOVABLE,
 						GFP_KERNEL | __GFP_NOWARN))
 				return pfn_to_page(pfn);
 			if (fatal_signal_pending(current))
 				return NULL;
 			cond_resched();
-			if (pfn < nr_pages)
+			if (pfn < align)
 				break;
 		}
 	}
 	return NULL;
 }
 
-static struct page *armkvm_alloc_ram(unsigned int order)
+/* The buddy allocator for what it has (its blocks are naturally aligned), else migration. */
+static bool armkvm_ram_from_buddy(unsigned int order, u64 align)
 {
-	if (order < MAX_ORDER)
-		return alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
-	return armkvm_alloc_contig(1ul << order);
+	return order < MAX_ORDER && align <= (PAGE_SIZE << order);
 }
 
-static void armkvm_free_ram(struct page *ram, unsigned int order)
+static struct page *armkvm_alloc_ram(unsigned int order, u64 align)
 {
-	if (order < MAX_ORDER)
-		__free_pages(ram, order);
+	if (armkvm_ram_from_buddy(order, align))
+		return alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+	return armkvm_alloc_contig(1ul << order,
+				   max_t(unsigned long, 1ul << order, align >> PAGE_SHIFT));
+}
+
+static void armkvm_free_ram(struct armkvm_vm *vm)
+{
+	if (armkvm_ram_from_buddy(vm->ram_order, vm->ram_align))
+		__free_pages(vm->ram, vm->ram_order);
 	else
-		free_contig_range(page_to_pfn(ram), 1ul << order);
+		free_contig_range(page_to_pfn(vm->ram), 1ul << vm->ram_order);
 }
 
 static void armkvm_vm_free(struct armkvm_vm *vm)
@@ -105,7 +114,7 @@ static void armkvm_vm_free(struct armkvm_vm *vm)
 	if (vm->l1_page)
 		__free_pages(vm->l1_page, 2);
 	if (vm->ram)
-		armkvm_free_ram(vm->ram, vm->ram_order);
+		armkvm_free_ram(vm);
 	kfree(vm);
 }
 
@@ -151,7 +160,12 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 {
 	int i;
 
-	if (cfg->mode != ARMKVM_MODE_PRIVILEGED || cfg->flags)
+	if (cfg->mode != ARMKVM_MODE_PRIVILEGED || (cfg->flags & ~ARMKVM_VM_GPA_IS_HPA))
+		return -EINVAL;
+	if ((cfg->flags & ARMKVM_VM_GPA_IS_HPA) && cfg->ram_gpa)
+		return -EINVAL;
+	if (cfg->ram_align && (!is_power_of_2(cfg->ram_align) ||
+			       cfg->ram_align < ARMKVM_RAM_ALIGN || cfg->ram_align > SZ_1G))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(cfg->reserved); i++)
 		if (cfg->reserved[i])
@@ -184,7 +198,8 @@ long armkvm_create_vm(void __user *argp)
 	vm->ram_gpa = cfg.ram_gpa;
 	vm->ram_size = cfg.ram_size;
 	vm->ram_order = get_order(cfg.ram_size);
-	vm->ram = armkvm_alloc_ram(vm->ram_order);
+	vm->ram_align = cfg.ram_align;
+	vm->ram = armkvm_alloc_ram(vm->ram_order, cfg.ram_align);
 	vm->l1_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
 	if (!vm->ram || !vm->l1_page) {
 		if (!vm->ram)
@@ -193,7 +208,7 @@ long armkvm_create_vm(void __user *argp)
 		armkvm_vm_free(vm);
 		return -ENOMEM;
 	}
-	if (vm->ram_order >= MAX_ORDER) {
+	if (!armkvm_ram_from_buddy(vm->ram_order, vm->ram_align)) {
 		/* Migrated-out pages leave their old contents behind. */
 		unsigned long i;
 
@@ -201,6 +216,20 @@ long armkvm_create_vm(void __user *argp)
 			clear_highpage(vm->ram + i);
 	}
 	vm->ram_hpa = page_to_phys(vm->ram);
+	if (cfg.flags & ARMKVM_VM_GPA_IS_HPA) {
+		/* The hypervisor's window must stay out of the identity map. */
+		if (vm->ram_hpa + cfg.ram_size > MODULES_VADDR) {
+			armkvm_vm_free(vm);
+			return -ENOMEM;
+		}
+		vm->ram_gpa = vm->ram_hpa;
+	}
+	cfg.ram_gpa = vm->ram_gpa;
+	cfg.ram_hpa = vm->ram_hpa;
+	if (copy_to_user(argp, &cfg, sizeof(cfg))) {
+		armkvm_vm_free(vm);
+		return -EFAULT;
+	}
 	vm->l1 = page_address(vm->l1_page);
 	armkvm_vm_build_l1(vm);
 

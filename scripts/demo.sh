@@ -41,6 +41,6 @@ dmesg | grep -m1 "started in"
 echo "== host: armkvm.ko loaded: $(grep ^armkvm /proc/modules)"
 ls -l /dev/armkvm
 echo "== guest under -accel armkvm,mode=privileged:"
-qemu-system-arm -M armkvm-virt -m 4 -accel armkvm,mode=privileged -nographic -no-reboot -kernel hello.elf
+qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -accel armkvm,mode=privileged -nographic -no-reboot -kernel hello.elf
 echo "== the same guest under -accel tcg:"
-qemu-system-arm -M armkvm-virt -m 4 -accel tcg -nographic -no-reboot -kernel hello.elf'
+qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -accel tcg -nographic -no-reboot -kernel hello.elf'

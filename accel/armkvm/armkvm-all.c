@@ -11,6 +11,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/units.h"
 #include "qapi/error.h"
 #include "qemu/accel.h"
 #include "qemu/error-report.h"
@@ -70,6 +71,14 @@ static int armkvm_create_vm(MachineState *ms)
         error_report_err(err);
         return -EINVAL;
     }
+    if (!cfg.ram_gpa) {
+        /*
+         * ram-base auto: RAM where it really is, so that a guest's own page
+         * tables work; 128 MiB aligned, where a Linux zImage decompresses.
+         */
+        cfg.flags = ARMKVM_VM_GPA_IS_HPA;
+        cfg.ram_align = 128 * MiB;
+    }
     cfg.ram_size = ms->ram_size;
     if (cfg.ram_size > ARMKVM_RAM_MAX || cfg.ram_size % ARMKVM_RAM_ALIGN) {
         error_report("armkvm: privileged mode runs guests of up to %u MiB of "
@@ -81,9 +90,13 @@ static int armkvm_create_vm(MachineState *ms)
     if (fd < 0) {
         int ret = -errno;
 
+        g_autofree char *where = cfg.ram_gpa ?
+            g_strdup_printf("0x%" PRIx64, (uint64_t)cfg.ram_gpa) :
+            g_strdup("its host-physical address");
+
         error_report("armkvm: cannot create the VM (%" PRIu64 " MiB of guest "
-                     "RAM at 0x%" PRIx64 "): %s", (uint64_t)cfg.ram_size >> 20,
-                     (uint64_t)cfg.ram_gpa, strerror(errno));
+                     "RAM at %s): %s", (uint64_t)cfg.ram_size >> 20, where,
+                     strerror(-ret));
         return ret;
     }
     vm->run_size = ioctl(armkvm.dev.fd, ARMKVM_GET_VCPU_MMAP_SIZE, 0);
@@ -95,6 +108,10 @@ static int armkvm_create_vm(MachineState *ms)
         error_report("armkvm: cannot map the VM's RAM: %s", strerror(errno));
         close(fd);
         return ret;
+    }
+    if (cfg.flags & ARMKVM_VM_GPA_IS_HPA) {
+        object_property_set_uint(OBJECT(ms), "ram-base", cfg.ram_gpa,
+                                 &error_abort);
     }
     vm->fd = fd;
     vm->ram_gpa = cfg.ram_gpa;

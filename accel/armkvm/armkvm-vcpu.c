@@ -226,6 +226,12 @@ static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
     case PSCI_SYSTEM_RESET:
         qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
         return EXCP_INTERRUPT;
+    case ARMKVM_HC_GUEST_PANIC:
+        error_report("armkvm: vCPU %d: the guest panicked (code 0x%x)",
+                     cpu->cpu_index, arg[1]);
+        cpu_synchronize_state(cpu);
+        qemu_system_guest_panicked(NULL);
+        return EXCP_HLT;
     default:
         ret[0] = PSCI_RET_NOT_SUPPORTED;
         return 0;

@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	10
+#define ARMKVM_API_VERSION	11
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -27,12 +27,26 @@
 #define ARMKVM_RAM_ALIGN	(1u << 20)
 #define ARMKVM_RAM_MAX		(256u << 20)
 
+/*
+ * struct armkvm_vm_config.flags: guest-physical = host-physical. armkvm picks
+ * ram_gpa (give 0): where the block landed. A guest with its own MMU needs
+ * it to use guest-physical addresses in its tables (Linux does).
+ */
+#define ARMKVM_VM_GPA_IS_HPA	(1u << 0)
+
 struct armkvm_vm_config {
 	__u32 mode;		/* ARMKVM_MODE_* */
-	__u32 flags;		/* none defined: 0 */
-	__u64 ram_gpa;		/* guest-physical base, ARMKVM_RAM_ALIGN aligned */
+	__u32 flags;		/* ARMKVM_VM_* */
+	__u64 ram_gpa;		/* guest-physical base, ARMKVM_RAM_ALIGN aligned; out with GPA_IS_HPA */
 	__u64 ram_size;		/* bytes, ARMKVM_RAM_ALIGN multiple, <= ARMKVM_RAM_MAX */
-	__u64 reserved[4];	/* 0 */
+	/*
+	 * Host-physical alignment of the block: 0 for its size rounded up to a
+	 * power of two, or a larger power of two up to 1 GiB (a Linux zImage
+	 * decompresses to the 128 MiB boundary below it).
+	 */
+	__u64 ram_align;
+	__u64 ram_hpa;		/* out (ignored in): the block's host-physical base */
+	__u64 reserved[2];	/* 0 */
 };
 
 /*
@@ -151,12 +165,17 @@ struct armkvm_run {
  * every guest address space) into the table, loads the three registers and
  * sets SCTLR.M; the guest continues at the next instruction, translated by
  * its table. r0 = 0, or -2 (INVALID_PARAMETERS) if the table is not in guest
- * RAM, uses long descriptors or disabled walks, or DACR does not make domain
- * 0 (the hypervisor's entries) a client. The guest must not write SCTLR,
+ * RAM, uses long descriptors or disabled walks, or DACR closes domain 0
+ * (the hypervisor's entries: client or manager will do). The guest must not write SCTLR,
  * TTBR0/1 or TTBCR itself while its MMU is off.
  */
 #define ARMKVM_HC_MMU_ENABLE		0x86000004
 #define ARMKVM_HC_INVALID_PARAMETERS	((__u32)-2)
+/*
+ * The guest panicked (r1: a guest-defined code): served by userspace, which
+ * reports it (QEMU: the GUEST_PANICKED event) and stops the guest.
+ */
+#define ARMKVM_HC_GUEST_PANIC		0x86000005
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;
@@ -173,8 +192,8 @@ struct armkvm_vcpu_stats {
 /* ioctls on /dev/armkvm */
 /* Returns ARMKVM_API_VERSION of the loaded module; takes no argument. */
 #define ARMKVM_GET_API_VERSION	_IO(ARMKVMIO, 0x00)
-/* Returns a VM fd. Guest RAM is allocated now (ENOMEM if it cannot be). */
-#define ARMKVM_CREATE_VM	_IOW(ARMKVMIO, 0x01, struct armkvm_vm_config)
+/* Returns a VM fd and fills in ram_hpa (and ram_gpa with GPA_IS_HPA). Guest RAM is allocated now (ENOMEM if it cannot be). */
+#define ARMKVM_CREATE_VM	_IOWR(ARMKVMIO, 0x01, struct armkvm_vm_config)
 /* Size of the run structure to mmap from a vCPU fd. */
 #define ARMKVM_GET_VCPU_MMAP_SIZE _IO(ARMKVMIO, 0x04)
 

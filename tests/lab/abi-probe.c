@@ -54,6 +54,22 @@ static long create_vm(int fd, unsigned int mode, unsigned long long gpa,
     return ret;
 }
 
+/* CREATE_VM with flags and an alignment; closes the VM; -1/errno on failure. */
+static long config_vm(int fd, unsigned int flags, unsigned long long gpa,
+                      unsigned long long size, unsigned long long align)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = ARMKVM_MODE_PRIVILEGED, .flags = flags, .ram_gpa = gpa,
+        .ram_size = size, .ram_align = align,
+    };
+    long ret = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
+
+    if (ret >= 0) {
+        close(ret);
+    }
+    return ret;
+}
+
 /* Each bad configuration is refused with EINVAL before anything is allocated. */
 static void check_vm_configs(int fd)
 {
@@ -71,6 +87,29 @@ static void check_vm_configs(int fd)
                                                      0xbf000000, mb, 0));
     report("vm: reserved field set", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb, 1));
     report("vm: bad pointer", ioctl(fd, ARMKVM_CREATE_VM, (void *)16));
+    report("vm: host-physical with a base given",
+           config_vm(fd, ARMKVM_VM_GPA_IS_HPA, gpa, mb, 0));
+    report("vm: alignment not a power of two", config_vm(fd, 0, gpa, mb, 3 * mb));
+    report("vm: alignment over 1 GiB", config_vm(fd, 0, gpa, mb, 2048 * mb));
+}
+
+/* Guest-physical = host-physical, 128 MiB aligned: what QEMU asks for by default. */
+static void check_identity_vm(int fd)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = ARMKVM_MODE_PRIVILEGED, .flags = ARMKVM_VM_GPA_IS_HPA,
+        .ram_size = 16 << 20, .ram_align = 128 << 20,
+    };
+    int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
+
+    if (vm < 0) {
+        printf("vm: guest-physical = host-physical: %s\n", err_name(errno));
+        return;
+    }
+    printf("vm: guest-physical = host-physical: %s\n",
+           cfg.ram_gpa == cfg.ram_hpa && cfg.ram_hpa && !(cfg.ram_hpa % (128 << 20)) ?
+           "ok, 128 MiB aligned" : "wrong addresses");
+    close(vm);
 }
 
 /*
@@ -235,6 +274,7 @@ int main(void)
                           == MAP_FAILED ? -1 : 0));
     check_vm_configs(fd);
     check_big_vm(fd);
+    check_identity_vm(fd);
     check_vcpu(fd);
     fuzz_regs(fd, &seed);
 

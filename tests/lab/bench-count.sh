@@ -3,7 +3,7 @@
 # print the instructions one loop iteration costs, at every level and without PL0
 # (guest + module + host kernel), and the difference (QEMU in user space).
 for kind in cpu mmio hvc; do
-    out=$(qemu-system-arm -M armkvm-virt -m 4 -nographic -no-reboot \
+    out=$(qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -nographic -no-reboot \
           -accel armkvm,mode=privileged -kernel count-$kind.elf 2>&1)
     set -- $(echo "$out" | sed -n 's/^count: *//p')
     if [ $# -ne 2 ]; then

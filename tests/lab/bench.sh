@@ -8,7 +8,7 @@ run_ms() {
     echo $(( $(now_ms) - t0 ))
     return $rc
 }
-q() { qemu-system-arm -M armkvm-virt -m 4 -nographic -no-reboot -accel "$1" -kernel "$2"; }
+q() { qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -nographic -no-reboot -accel "$1" -kernel "$2"; }
 cpu_n=$(cat cpu.n); io_n=$(cat io.n)
 for accel in tcg armkvm,mode=privileged; do
     base=$(run_ms q $accel bench-empty.elf)

@@ -3,7 +3,7 @@
 # (natively, through the module), and require the same guest output from each.
 # usage: inner-guest.sh GUEST.elf
 guest=$1
-common="-M armkvm-virt -m 4 -nographic -no-reboot -kernel $guest"
+common="-M armkvm-virt,ram-base=0x40000000 -m 4 -nographic -no-reboot -kernel $guest"
 status=0
 for accel in tcg armkvm armkvm,mode=privileged; do
     out=/tmp/$accel.out

@@ -1,7 +1,7 @@
 # In the lab: run a bare-metal guest natively in privileged mode (mini-vmm on
 # /dev/armkvm) and under our armhf QEMU's TCG (the oracle); the guest's output
 # must be the same. usage: native-guest.sh GUEST.elf GUEST.bin
-qemu-system-arm -M armkvm-virt -m 64 -nographic -no-reboot -accel tcg \
+qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 64 -nographic -no-reboot -accel tcg \
     -kernel "$1" >/tmp/tcg.out 2>/tmp/tcg.err
 tcg=$?
 mini-vmm "$2" >/tmp/native.out 2>/tmp/native.err

@@ -5,7 +5,7 @@
 status=0
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 for accel in tcg armkvm,mode=privileged; do
-    qemu-system-arm -M armkvm-virt -m 4 -nographic -no-reboot -accel $accel \
+    qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -nographic -no-reboot -accel $accel \
         -kernel "$1" >/tmp/$accel.out 2>/tmp/$accel.err &
     pid=$!
     sleep 1

@@ -13,7 +13,7 @@ cpu=/machine/unattached/device[0]
     echo '{"execute":"query-stats-schemas","arguments":{"provider":"armkvm"}}'
     echo '{"execute":"human-monitor-command","arguments":{"command-line":"info stats vcpu"}}'
     echo '{"execute":"quit"}'
-} | qemu-system-arm -M armkvm-virt -m 4 -display none -serial none -no-shutdown \
+} | qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -display none -serial none -no-shutdown \
     -accel armkvm,mode=privileged -qmp stdio -kernel guest.elf 2>/dev/null >/tmp/qmp.out
 echo "qemu: exit $?"
 # One "return" per statistic, in order; the first is the capabilities' {}.

@@ -5,7 +5,7 @@ checker=$!
 status=0
 i=0
 while [ $i -lt 5 ]; do
-    qemu-system-arm -M armkvm-virt -m 4 -nographic -no-reboot \
+    qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -nographic -no-reboot \
         -accel armkvm,mode=privileged -kernel vfp.elf 2>/dev/null | grep -c "intact across exits"
     i=$((i + 1))
 done

@@ -143,6 +143,9 @@ static void armkvm_virt_init(MachineState *ms)
     MemoryRegion *sysmem = get_system_memory();
     MemoryRegion *ram;
 
+    if (!s->ram_base) {
+        s->ram_base = AKV_DEFAULT_RAM_BASE;
+    }
     if (!armkvm_virt_check_ram(s, ms, &error_fatal)) {
         return;
     }
@@ -185,7 +188,7 @@ static void armkvm_virt_set_ram_base(Object *obj, Visitor *v, const char *name,
 
 static void armkvm_virt_instance_init(Object *obj)
 {
-    ARMKVM_VIRT_MACHINE(obj)->ram_base = AKV_DEFAULT_RAM_BASE;
+    ARMKVM_VIRT_MACHINE(obj)->ram_base = 0;     /* auto: see the description */
 }
 
 static GlobalProperty armkvm_virt_globals[] = {
@@ -220,7 +223,9 @@ static void armkvm_virt_class_init(ObjectClass *oc, void *data)
                               armkvm_virt_get_ram_base,
                               armkvm_virt_set_ram_base, NULL, NULL);
     object_class_property_set_description(oc, "ram-base",
-        "Guest-physical address of RAM (16 MiB aligned, below 4 GiB)");
+        "Guest-physical address of RAM (16 MiB aligned, below 4 GiB); "
+        "0 (default): 0x40000000, or under -accel armkvm's privileged mode "
+        "the RAM's host-physical address (guest page tables need it)");
 }
 
 static const TypeInfo armkvm_virt_info = {
