@@ -58,7 +58,7 @@ start=$(date +%s)
 cp -al "$pristine" "$src"
 for p in "${patches[@]}"; do
     for f in $(sed -n 's@^+++ b/\([^[:space:]]*\).*@\1@p' "$p"); do
-        [ -e "$src/$f" ] && cp --remove-destination "$pristine/$f" "$src/$f"
+        if [ -e "$src/$f" ]; then cp --remove-destination "$pristine/$f" "$src/$f"; fi
     done
     patch -d "$src" -p1 --quiet --forward --no-backup-if-mismatch <"$p" ||
         die "patch ${p##*/} does not apply to $pkg $GUEST_KERNEL_DEB_VERSION"
