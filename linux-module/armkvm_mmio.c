@@ -35,10 +35,13 @@ static u32 armkvm_mmio_pa(struct armkvm_vcpu *vcpu, u32 va)
 static u32 armkvm_shift_imm(u32 value, unsigned int type, unsigned int amount, u32 carry)
 {
 	switch (type) {
-	case 0:	return value << amount;					/* LSL */
-	case 1:	return amount ? value >> amount : 0;			/* LSR #32 */
-	case 2:	return amount ? (u32)((s32)value >> amount) :		/* ASR #32 */
-			((s32)value < 0 ? ~0u : 0);
+	case 0:
+		return value << amount;					/* LSL */
+	case 1:
+		return amount ? value >> amount : 0;			/* LSR #32 */
+	case 2:
+		return amount ? (u32)((s32)value >> amount) :		/* ASR #32 */
+				((s32)value < 0 ? ~0u : 0);
 	default:
 		if (!amount)						/* RRX */
 			return (carry << 31) | (value >> 1);

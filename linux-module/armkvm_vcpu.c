@@ -63,11 +63,21 @@ u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
 	if (n < 13)
 		return &r->usr[n];
 	switch (r->cpsr & MODE_MASK) {
-	case SVC_MODE: bank = r->svc; break;
-	case ABT_MODE: bank = r->abt; break;
-	case UND_MODE: bank = r->und; break;
-	case IRQ_MODE: bank = r->irq; break;
-	default: bank = &r->usr[13]; break;
+	case SVC_MODE:
+		bank = r->svc;
+		break;
+	case ABT_MODE:
+		bank = r->abt;
+		break;
+	case UND_MODE:
+		bank = r->und;
+		break;
+	case IRQ_MODE:
+		bank = r->irq;
+		break;
+	default:
+		bank = &r->usr[13];
+		break;
 	}
 	return &bank[n - 13];
 }
