@@ -14,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -317,6 +318,21 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 6, data);
 }
 
+/* Debugging a guest: log this many exits (writable in /sys/module/armkvm/parameters). */
+static unsigned int trace_exits;
+module_param(trace_exits, uint, 0644);
+MODULE_PARM_DESC(trace_exits, "log the next N guest exits (vector, pc, cpsr, lr, fault registers)");
+
+static void armkvm_trace_exit(struct armkvm_vcpu *vcpu, int vector)
+{
+	const struct armkvm_switch *sw = &vcpu->sw;
+
+	trace_exits--;
+	pr_info("armkvm: exit %d pc %08x cpsr %08x lr %08x dfsr %03x dfar %08x ifsr %03x ifar %08x ttbr0 %08x mmu %d\n",
+		vector, sw->guest.pc, sw->guest.cpsr, sw->exit_lr, sw->hw.dfsr, sw->hw.dfar,
+		sw->hw.ifsr, sw->hw.ifar, sw->hw.ttbr0, armkvm_guest_mmu_on(vcpu));
+}
+
 int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_run *run = vcpu->run;
@@ -382,6 +398,8 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		if (armkvm_mmu_after_exit(vcpu))
 			return armkvm_exit_mmu(vcpu);
 
+		if (unlikely(trace_exits))
+			armkvm_trace_exit(vcpu, vector);
 		ret = armkvm_handle_exit(vcpu, vector);
 		if (ret <= 0)
 			return ret;
