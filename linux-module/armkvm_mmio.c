@@ -126,10 +126,10 @@ static int armkvm_decode_a32(struct armkvm_vcpu *vcpu, struct armkvm_mmio *m, u3
 		/* Extra load/store, op: 1 STRH/LDRH, 2 LDRD/LDRSB, 3 STRD/LDRSH. */
 		unsigned int op = (insn >> 5) & 3;
 
+		if (!(insn & (1 << 22)) && (rm == 15 || (insn & 0xf00)))
+			return -EINVAL;
 		if (insn & (1 << 22))
 			offset = ((insn >> 4) & 0xf0) | rm;
-		else if (rm == 15 || (insn & 0xf00))
-			return -EINVAL;
 		else
 			offset = *armkvm_vcpu_reg(vcpu, rm);
 		if (!m->load && op != 1) {

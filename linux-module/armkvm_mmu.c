@@ -77,7 +77,8 @@ int armkvm_check_passage(void)
 {
 	const unsigned long addrs[] = {
 		(unsigned long)armkvm_world_switch, (unsigned long)armkvm_vectors,
-		(unsigned long)armkvm_running, (unsigned long)&armkvm_passage[NR_CPUS] - 1,
+		(unsigned long)armkvm_running,
+		(unsigned long)&armkvm_passage[ARRAY_SIZE(armkvm_passage)] - 1,
 	};
 	int i;
 

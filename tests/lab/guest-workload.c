@@ -1,0 +1,250 @@
+/*
+ * Workloads for a Linux guest: process creation, signals, pipes, mmap and
+ * page faults, each checked and printed as a line whose content does not
+ * depend on timing, so that the guest's output under -accel armkvm can be
+ * compared with TCG's. "stress SECONDS" repeats all of them until the time is
+ * up and prints only totals of failures; "bench" times a CPU-bound, a
+ * syscall-bound and a fork-bound loop (figures, not checks).
+ *
+ * usage: guest-workload check | stress SECONDS | bench
+ *
+ * Copyright (c) 2026 The armkvm developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+
+static void check(const char *what, int ok, const char *detail)
+{
+    printf("workload: %s: %s%s%s\n", what, ok ? "ok" : "FAILED",
+           detail ? ", " : "", detail ? detail : "");
+    failures += !ok;
+}
+
+/* N children, each exec'ing /bin/true; all must exit 0. */
+static int fork_exec(int n)
+{
+    int good = 0;
+
+    for (int i = 0; i < n; i++) {
+        pid_t pid = fork();
+        int status;
+
+        if (pid == 0) {
+            execl("/bin/true", "true", (char *)NULL);
+            _exit(127);
+        }
+        if (pid > 0 && waitpid(pid, &status, 0) == pid &&
+            WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            good++;
+        }
+    }
+    return good;
+}
+
+static volatile sig_atomic_t usr1_count;
+
+static void on_usr1(int sig)
+{
+    usr1_count++;
+}
+
+/* Signals to ourselves, a child killed by SIGKILL, a child stopped and continued. */
+static int signals(char *detail, size_t len)
+{
+    struct sigaction sa = { .sa_handler = on_usr1 };
+    int status, ok;
+    pid_t pid;
+
+    sigaction(SIGUSR1, &sa, NULL);
+    usr1_count = 0;
+    for (int i = 0; i < 100; i++) {
+        kill(getpid(), SIGUSR1);
+    }
+    ok = usr1_count == 100;
+
+    pid = fork();
+    if (pid == 0) {
+        for (;;) {
+            pause();
+        }
+    }
+    kill(pid, SIGSTOP);
+    waitpid(pid, &status, WUNTRACED);
+    ok = ok && WIFSTOPPED(status);
+    kill(pid, SIGCONT);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    ok = ok && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+    snprintf(detail, len, "100 SIGUSR1 caught %d, child stopped then killed by %d",
+             (int)usr1_count, WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+    return ok;
+}
+
+/* A child writes a pattern through a pipe; the parent sums what it reads. */
+static int pipes(uint32_t *sum_out)
+{
+    int fd[2];
+    uint32_t sum = 2166136261u;     /* FNV-1a */
+    unsigned char buf[4096];
+    ssize_t n;
+    pid_t pid;
+
+    if (pipe(fd)) {
+        return 0;
+    }
+    pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        for (int i = 0; i < 256; i++) {
+            for (size_t j = 0; j < sizeof(buf); j++) {
+                buf[j] = (unsigned char)(i * 7 + j);
+            }
+            if (write(fd[1], buf, sizeof(buf)) != sizeof(buf)) {
+                _exit(1);
+            }
+        }
+        _exit(0);
+    }
+    close(fd[1]);
+    while ((n = read(fd[0], buf, sizeof(buf))) > 0) {
+        for (ssize_t j = 0; j < n; j++) {
+            sum = (sum ^ buf[j]) * 16777619u;
+        }
+    }
+    close(fd[0]);
+    waitpid(pid, NULL, 0);
+    *sum_out = sum;
+    return 1;
+}
+
+/* mmap, touch every page (a fault each), check, munmap; N rounds. */
+static int mmap_faults(int rounds, size_t pages)
+{
+    long page = sysconf(_SC_PAGESIZE);
+
+    for (int r = 0; r < rounds; r++) {
+        uint32_t *p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+        if (p == MAP_FAILED) {
+            return 0;
+        }
+        for (size_t i = 0; i < pages; i++) {
+            p[i * page / 4] = (uint32_t)(i * 2654435761u + r);
+        }
+        for (size_t i = 0; i < pages; i++) {
+            if (p[i * page / 4] != (uint32_t)(i * 2654435761u + r)) {
+                munmap(p, pages * page);
+                return 0;
+            }
+        }
+        if (munmap(p, pages * page)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Copy-on-write after fork: the child's writes never show in the parent. */
+static int cow(void)
+{
+    static int value = 1;
+    int status;
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        value = 2;
+        _exit(value == 2 ? 0 : 1);
+    }
+    waitpid(pid, &status, 0);
+    return value == 1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void run_checks(void)
+{
+    char detail[128];
+    uint32_t sum = 0;
+    int n;
+
+    n = fork_exec(200);
+    snprintf(detail, sizeof(detail), "%d of 200 exited 0", n);
+    check("fork+exec 200 times", n == 200, detail);
+    n = signals(detail, sizeof(detail));
+    check("signals", n, detail);
+    n = pipes(&sum);
+    snprintf(detail, sizeof(detail), "1 MiB through a pipe, hash %08x", (unsigned)sum);
+    check("pipe", n && sum == 0x3d511dc5u, detail);
+    check("mmap/munmap, 20 rounds of 256 faulting pages", mmap_faults(20, 256), NULL);
+    check("copy-on-write after fork", cow(), NULL);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void bench(void)
+{
+    volatile uint32_t x = 1;
+    double t;
+
+    t = now();
+    for (uint32_t i = 0; i < 100000000u; i++) {
+        x = x * 1664525u + 1013904223u;
+    }
+    printf("figure: workload cpu: 10^8 LCG steps %.0f ms\n", (now() - t) * 1e3);
+    t = now();
+    for (int i = 0; i < 20000; i++) {
+        syscall(SYS_getppid);
+    }
+    printf("figure: workload syscall: 20000 getppid %.0f ms\n", (now() - t) * 1e3);
+    t = now();
+    fork_exec(100);
+    printf("figure: workload fork: 100 fork+exec+wait %.0f ms\n", (now() - t) * 1e3);
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc == 2 && !strcmp(argv[1], "check")) {
+        run_checks();
+    } else if (argc == 3 && !strcmp(argv[1], "stress")) {
+        double end = now() + atoi(argv[2]);
+        int rounds = 0;
+
+        while (now() < end) {
+            char detail[128];
+            uint32_t sum;
+
+            failures += fork_exec(20) != 20;
+            failures += !signals(detail, sizeof(detail));
+            failures += !pipes(&sum) || sum != 0x3d511dc5u;
+            failures += !mmap_faults(5, 256);
+            failures += !cow();
+            rounds++;
+        }
+        printf("workload: stress: %s rounds, %d failures\n",
+               rounds > 0 ? "some" : "no", failures);
+    } else if (argc == 2 && !strcmp(argv[1], "bench")) {
+        bench();
+    } else {
+        fprintf(stderr, "usage: %s check | stress SECONDS | bench\n", argv[0]);
+        return 2;
+    }
+    return failures ? 1 : 0;
+}
