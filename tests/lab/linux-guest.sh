@@ -8,8 +8,17 @@ now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 q="qemu-system-arm -M armkvm-virt -m 64 -accel armkvm,mode=privileged -kernel zImage -initrd initrd"
 
 t0=$(now_ms)
-timeout 300 $q -nographic -no-reboot -append "console=ttyAMA0 armkvm.stress=$1" \
-    >/tmp/guest.out 2>/tmp/guest.err &
+# The console to a file; QMP reads the vCPU's statistics once the guest is down.
+{
+    echo '{"execute":"qmp_capabilities"}'
+    i=0
+    while ! grep -q "reboot: Power down" /tmp/guest.out 2>/dev/null && [ $i -lt 600 ]; do
+        sleep 0.5; i=$((i + 1))
+    done
+    echo '{"execute":"query-stats","arguments":{"target":"vcpu","providers":[{"provider":"armkvm"}]}}'
+    echo '{"execute":"quit"}'
+} | timeout 300 $q -display none -serial file:/tmp/guest.out -no-shutdown -qmp stdio \
+    -append "console=ttyAMA0 armkvm.stress=$1" >/tmp/qmp-run.out 2>/tmp/guest.err &
 pid=$!
 # The host's own deadlines while the guest works: the worst lateness of 20 ms sleeps.
 worst=0
@@ -24,6 +33,9 @@ echo "figure: host's worst lateness on 20 ms sleeps while the guest ran: $worst 
 [ $worst -lt 1000 ] || { echo "the host missed its deadlines"; status=1; }
 cat /tmp/guest.err
 tr -d '\r' </tmp/guest.out | grep -E '^(armkvm-guest|workload|Linux|\[ *[0-9.]+\] (armkvm|reboot|Run))'
+for stat in world-switches exits-mmio exceptions-delivered irqs-injected idle-waits; do
+    echo "stat $stat $(grep -o "\"name\": \"$stat\", \"value\": [0-9]*" /tmp/qmp-run.out | grep -o '[0-9]*$')"
+done
 boot=$(tr -d '\r' </tmp/guest.out | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init.*/\1/p')
 echo "figure: guest kernel boot to /init: $boot s (guest clock)"
 
