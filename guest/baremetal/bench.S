@@ -82,28 +82,11 @@ _start:
 	power_off
 
 #ifdef BENCH_COUNT
-/* r0 as " " and 8 hex digits. */
-puthex:
-	push	{r4, lr}
-	ldr	r1, =hexbuf
-	mov	r2, #9
-1:	and	r3, r0, #0xf
-	cmp	r3, #10
-	addlo	r3, r3, #'0'
-	addhs	r3, r3, #'a' - 10
-	strb	r3, [r1, r2]
-	lsr	r0, r0, #4
-	sub	r2, r2, #1
-	cmp	r2, #2
-	bhs	1b
-	mov	r0, r1
-	bl	puts
-	pop	{r4, pc}
+	define_puthex
 
 	define_puts
 	.ltorg
 	.data
-hexbuf:		.asciz	"  00000000"
 msg_count:	.asciz	"count:"
 msg_nl:		.asciz	"\n"
 #endif

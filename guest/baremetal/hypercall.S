@@ -104,29 +104,12 @@ call_and_print:
 	bl	puts
 	pop	{r4-r11, pc}
 
-/* r0 as " " and 8 hex digits. Clobbers r0-r3. */
-puthex:
-	push	{r4, lr}
-	ldr	r1, =hexbuf
-	mov	r2, #8
-1:	and	r3, r0, #0xf
-	cmp	r3, #10
-	addlo	r3, r3, #'0'
-	addhs	r3, r3, #'a' - 10
-	strb	r3, [r1, r2]
-	lsr	r0, r0, #4
-	sub	r2, r2, #1
-	cmp	r2, #1
-	bhs	1b
-	mov	r0, r1
-	bl	puts
-	pop	{r4, pc}
+	define_puthex
 
 	define_puts
 	.ltorg
 	.data
 saved_sp:	.word	0
-hexbuf:		.asciz	" 00000000"
 n_version:	.asciz	"armkvm-guest hypercall: PSCI_VERSION:"
 n_feat_version:	.asciz	"armkvm-guest hypercall: FEATURES(VERSION):"
 n_feat_affinity: .asciz	"armkvm-guest hypercall: FEATURES(AFFINITY_INFO):"
