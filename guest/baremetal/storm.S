@@ -12,17 +12,9 @@
  */
 #include "common.inc"
 
-	.equ	GICD,		0x08000000
-	.equ	GICC,		0x08010000
 	.equ	GICD_SGIR,	0xf00
 	.equ	SGI_SELF,	(2 << 24)	@ TargetListFilter: the requesting CPU
 	.equ	STORM_SGI,	5
-	.equ	TIMER,		0x09020000
-	.equ	TIMER_IRQ,	35		@ SPI 3
-	.equ	SP804_LOAD,	0x00
-	.equ	SP804_CTRL,	0x08
-	.equ	SP804_INTCLR,	0x0c
-	.equ	SP804_ON,	0xe2		@ enable, periodic, interrupt, 32-bit
 	.equ	SGIS,		500		@ at least this many SGIs
 	.equ	TIMER_IRQS,	500		@ and timer interrupts
 
@@ -46,21 +38,10 @@ _start:
 	cps	#0x13
 	set_vectors vectors
 
-	/* GIC: the timer's SPI and the SGIs enabled, to CPU 0, any priority passes. */
+	gic_enable_timer
 	ldr	r1, =GICD
-	mov	r0, #1
-	str	r0, [r1]			@ GICD_CTLR
-	mov	r0, #1 << (TIMER_IRQ - 32)
-	str	r0, [r1, #0x104]		@ GICD_ISENABLER1
 	ldr	r0, =0xffff
-	str	r0, [r1, #0x100]		@ GICD_ISENABLER0: SGIs
-	mov	r0, #1
-	strb	r0, [r1, #0x800 + TIMER_IRQ]	@ GICD_ITARGETSR
-	ldr	r1, =GICC
-	mov	r0, #0xff
-	str	r0, [r1, #4]			@ GICC_PMR
-	mov	r0, #1
-	str	r0, [r1]			@ GICC_CTLR
+	str	r0, [r1, #0x100]		@ GICD_ISENABLER0: the SGIs too
 
 	mov	r7, #0
 	mov	r8, #0

@@ -10,15 +10,6 @@
  */
 #include "common.inc"
 
-	.equ	GICD,		0x08000000
-	.equ	GICC,		0x08010000
-	.equ	TIMER,		0x09020000
-	.equ	TIMER_IRQ,	35		@ SPI 3
-	.equ	SP804_LOAD,	0x00
-	.equ	SP804_CTRL,	0x08
-	.equ	SP804_INTCLR,	0x0c
-	.equ	SP804_RIS,	0x10
-	.equ	SP804_ON,	0xe2		@ enable, periodic, interrupt, 32-bit
 
 	.text
 	.global	_start
@@ -29,19 +20,7 @@ _start:
 	cps	#0x13
 	set_vectors vectors
 
-	/* GIC: the timer's interrupt enabled, to CPU 0, any priority passes. */
-	ldr	r1, =GICD
-	mov	r0, #1
-	str	r0, [r1]			@ GICD_CTLR
-	mov	r0, #1 << (TIMER_IRQ - 32)
-	str	r0, [r1, #0x104]		@ GICD_ISENABLER1
-	mov	r0, #1
-	strb	r0, [r1, #0x800 + TIMER_IRQ]	@ GICD_ITARGETSR
-	ldr	r1, =GICC
-	mov	r0, #0xff
-	str	r0, [r1, #4]			@ GICC_PMR
-	mov	r0, #1
-	str	r0, [r1]			@ GICC_CTLR
+	gic_enable_timer
 
 	mov	r7, #0				@ interrupts handled
 	ldr	r1, =TIMER
