@@ -22,6 +22,9 @@
 #define ARMKVM_VEC_IRQ		6
 #define ARMKVM_VEC_FIQ		7
 
+/* SCTLR.M: the one bit of SCTLR that is the guest's (struct armkvm_cp15_regs). */
+#define SCTLR_M			(1u << 0)
+
 /* The CP15 registers the world switch loads for the guest and stores back from it. */
 struct armkvm_hw_cp15 {
 	u32 ttbr0, ttbr1, ttbcr, dacr, prrr, nmrr;

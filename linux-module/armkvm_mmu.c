@@ -34,7 +34,6 @@
 #define WINDOW_ENTRIES		((PAGE_OFFSET - MODULES_VADDR) >> SECTION_SHIFT)
 #define L1_TABLE_SIZE		(16 * 1024)
 
-#define SCTLR_M			(1u << 0)
 #define SCTLR_V			(1u << 13)
 #define TTBCR_N			0x7u
 #define TTBCR_PD0		(1u << 4)
@@ -108,17 +107,20 @@ static u32 armkvm_window_table(const struct armkvm_hw_cp15 *hw)
 	return (hw->ttbcr & TTBCR_N) ? hw->ttbr1 : hw->ttbr0;
 }
 
-/* Is this translation regime one armkvm can run the guest on? */
-static bool armkvm_regime_ok(struct armkvm_vm *vm, const struct armkvm_hw_cp15 *hw)
+/*
+ * The table that will hold the window, seen from the host, if armkvm can run
+ * the guest on this translation regime; NULL otherwise.
+ */
+static u32 *armkvm_regime_table(struct armkvm_vm *vm, const struct armkvm_hw_cp15 *hw)
 {
 	u32 table = armkvm_window_table(hw) & ~(L1_TABLE_SIZE - 1);
 
 	if (hw->ttbcr & (TTBCR_EAE | TTBCR_PD1 | ((hw->ttbcr & TTBCR_N) ? 0 : TTBCR_PD0)))
-		return false;
+		return NULL;
 	/* Client or manager: either reaches the window (its AP is the host's). */
 	if (!(hw->dacr & DACR_CLIENT))
-		return false;
-	return armkvm_ram_hpa(vm, table, L1_TABLE_SIZE) != NULL;
+		return NULL;
+	return armkvm_ram_hpa(vm, table, L1_TABLE_SIZE);
 }
 
 /*
@@ -159,6 +161,7 @@ int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
 	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
 	struct armkvm_hw_cp15 *hw = &vcpu->sw.hw;
 	struct armkvm_vm *vm = vcpu->vm;
+	u32 *table;
 
 	hw->contextidr = c->contextidr;
 	hw->tpidrurw = c->tpidrurw;
@@ -175,10 +178,10 @@ int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
 		hw->dacr = c->dacr;
 		hw->prrr = c->prrr;
 		hw->nmrr = c->nmrr;
-		if (!armkvm_regime_ok(vm, hw))
+		table = armkvm_regime_table(vm, hw);
+		if (!table)
 			return -EINVAL;
-		armkvm_write_window(armkvm_ram_hpa(vm, armkvm_window_table(hw) &
-						   ~(L1_TABLE_SIZE - 1), L1_TABLE_SIZE));
+		armkvm_write_window(table);
 	} else {
 		/* The table walk attributes (low bits) follow the host's own TTBR0. */
 		hw->ttbr0 = page_to_phys(vm->l1_page) | (armkvm_host_ttbr0() & 0x7f);
@@ -234,7 +237,7 @@ int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr)
 		.ttbr0 = ttbr0, .ttbr1 = c->ttbr1, .ttbcr = ttbcr, .dacr = dacr,
 	};
 
-	if (!armkvm_regime_ok(vcpu->vm, &hw))
+	if (!armkvm_regime_table(vcpu->vm, &hw))
 		return -EINVAL;
 	c->ttbr0 = ttbr0;
 	c->ttbcr = ttbcr;

@@ -132,11 +132,6 @@ static bool armkvm_is_hvc(u32 insn)
 }
 
 /*
- * An exception the guest takes itself: the CPU already put the return address
- * and the old CPSR in the exception mode's LR and SPSR (saved with the guest's
- * banked registers); what is left is entering that mode at the guest's vector.
- */
-/*
  * Enter an exception mode at the guest's vector, as the CPU does: ARM state
  * (SCTLR.TE and EE are 0), IT and J cleared, IRQs masked, and asynchronous
  * aborts masked too for aborts and IRQs.
@@ -153,6 +148,11 @@ static void armkvm_enter_vector(struct armkvm_vcpu *vcpu, int vector, u32 mode)
 	r->pc = r->vbar + vector * 4;
 }
 
+/*
+ * An exception the guest takes itself: the CPU already put the return address
+ * and the old CPSR in the exception mode's LR and SPSR (saved with the guest's
+ * banked registers); what is left is entering that mode at the guest's vector.
+ */
 static int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
 {
 	static const u8 mode_of[8] = {
@@ -431,7 +431,7 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 		ret = -EINVAL;
 		if (!armkvm_guest_mode_ok(regs.cpsr))
 			break;
-		regs.cp15.sctlr &= 1;	/* M; the rest is the host's */
+		regs.cp15.sctlr &= SCTLR_M;	/* the rest is the host's */
 		vcpu->sw.guest = regs;
 		vcpu->ram_dirty = true;
 		ret = 0;

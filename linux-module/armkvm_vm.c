@@ -7,8 +7,8 @@
  * gets its blocks, by migrating movable pages out of a range of lowmem
  * (alloc_contig_range), but without a reserved area: no boot parameter is
  * needed, and Debian's kernel does not export cma_alloc() to modules anyway.
- * When lowmem is too fragmented, ENOMEM. So a guest with its MMU off runs on 1 MiB sections of a
- * table armkvm builds: guest-physical ram_gpa maps to the block, everything
+ * When lowmem is too fragmented, ENOMEM. So a guest with its MMU off runs on
+ * 1 MiB sections of a table armkvm builds: guest-physical ram_gpa maps to the block, everything
  * else a guest touches is unmapped and faults (MMIO); armkvm_mmu.c adds the
  * hypervisor's window and takes over once the guest's MMU is on.
  *

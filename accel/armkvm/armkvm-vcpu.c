@@ -28,23 +28,6 @@
 #include <sys/mman.h>
 #include <linux/armkvm.h>
 
-/* PSCI 0.2+ function IDs and results (SMC calling convention, 32-bit). */
-#define PSCI_VERSION            0x84000000
-#define PSCI_CPU_SUSPEND        0x84000001
-#define PSCI_CPU_OFF            0x84000002
-#define PSCI_CPU_ON             0x84000003
-#define PSCI_AFFINITY_INFO      0x84000004
-#define PSCI_MIGRATE_INFO_TYPE  0x84000006
-#define PSCI_SYSTEM_OFF         0x84000008
-#define PSCI_SYSTEM_RESET       0x84000009
-#define PSCI_FEATURES           0x8400000a
-#define PSCI_RET_SUCCESS        0
-#define PSCI_RET_NOT_SUPPORTED  0xffffffff
-#define PSCI_RET_INVALID_PARAMS 0xfffffffe
-#define PSCI_RET_ALREADY_ON     0xfffffffc
-#define PSCI_VERSION_1_1        0x00010001
-#define PSCI_TOS_NOT_PRESENT    2       /* MIGRATE_INFO_TYPE: no trusted OS */
-
 static void armkvm_ipi_signal(int sig)
 {
     /* Only interrupts ARMKVM_RUN; run->immediate_exit does the rest. */
@@ -162,23 +145,24 @@ static void armkvm_handle_mmio(struct armkvm_run *run)
 /*
  * PSCI over HVC, the conduit armkvm-virt's device tree names: the answers
  * QEMU's own PSCI gives a TCG guest (target/arm/tcg/psci.c), so a guest sees
- * the same firmware under both. One vCPU: CPU_ON has no CPU to start.
+ * the same firmware under both (kvm-consts.h names the numbers). One vCPU:
+ * CPU_ON has no CPU to start.
  */
 static uint32_t armkvm_psci_features(uint32_t fn)
 {
     switch (fn) {
-    case PSCI_VERSION:
-    case PSCI_CPU_SUSPEND:
-    case PSCI_CPU_OFF:
-    case PSCI_CPU_ON:
-    case PSCI_AFFINITY_INFO:
-    case PSCI_MIGRATE_INFO_TYPE:
-    case PSCI_SYSTEM_OFF:
-    case PSCI_SYSTEM_RESET:
-    case PSCI_FEATURES:
-        return PSCI_RET_SUCCESS;
+    case QEMU_PSCI_0_2_FN_PSCI_VERSION:
+    case QEMU_PSCI_0_2_FN_CPU_SUSPEND:
+    case QEMU_PSCI_0_2_FN_CPU_OFF:
+    case QEMU_PSCI_0_2_FN_CPU_ON:
+    case QEMU_PSCI_0_2_FN_AFFINITY_INFO:
+    case QEMU_PSCI_0_2_FN_MIGRATE_INFO_TYPE:
+    case QEMU_PSCI_0_2_FN_SYSTEM_OFF:
+    case QEMU_PSCI_0_2_FN_SYSTEM_RESET:
+    case QEMU_PSCI_1_0_FN_PSCI_FEATURES:
+        return QEMU_PSCI_RET_SUCCESS;
     default:
-        return PSCI_RET_NOT_SUPPORTED;
+        return QEMU_PSCI_RET_NOT_SUPPORTED;
     }
 }
 
@@ -188,42 +172,43 @@ static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
     CPUState *target;
 
     switch (arg[0]) {
-    case PSCI_VERSION:
-        ret[0] = PSCI_VERSION_1_1;
+    case QEMU_PSCI_0_2_FN_PSCI_VERSION:
+        ret[0] = QEMU_PSCI_VERSION_1_1;
         return 0;
-    case PSCI_FEATURES:
+    case QEMU_PSCI_1_0_FN_PSCI_FEATURES:
         ret[0] = armkvm_psci_features(arg[1]);
         return 0;
-    case PSCI_MIGRATE_INFO_TYPE:
-        ret[0] = PSCI_TOS_NOT_PRESENT;
+    case QEMU_PSCI_0_2_FN_MIGRATE_INFO_TYPE:
+        ret[0] = QEMU_PSCI_0_2_RET_TOS_MIGRATION_NOT_REQUIRED;
         return 0;
-    case PSCI_AFFINITY_INFO:
+    case QEMU_PSCI_0_2_FN_AFFINITY_INFO:
         target = arm_get_cpu_by_id(arg[1]);
         if (arg[2]) {
-            ret[0] = PSCI_RET_SUCCESS;  /* levels above 0 are always on */
+            /* Levels above 0 are always on. */
+            ret[0] = QEMU_PSCI_RET_SUCCESS;
         } else if (!target) {
-            ret[0] = PSCI_RET_INVALID_PARAMS;
+            ret[0] = QEMU_PSCI_RET_INVALID_PARAMS;
         } else {
             ret[0] = ARM_CPU(target)->power_state;
         }
         return 0;
-    case PSCI_CPU_ON:
-        ret[0] = arm_get_cpu_by_id(arg[1]) ? PSCI_RET_ALREADY_ON
-                                           : PSCI_RET_INVALID_PARAMS;
+    case QEMU_PSCI_0_2_FN_CPU_ON:
+        ret[0] = arm_get_cpu_by_id(arg[1]) ? QEMU_PSCI_RET_ALREADY_ON
+                                           : QEMU_PSCI_RET_INVALID_PARAMS;
         return 0;
-    case PSCI_CPU_SUSPEND:
+    case QEMU_PSCI_0_2_FN_CPU_SUSPEND:
         /* A standby that ends at once is a valid suspend: nothing is lost. */
-        ret[0] = (arg[1] & 0xfffe0000) ? PSCI_RET_INVALID_PARAMS
-                                       : PSCI_RET_SUCCESS;
+        ret[0] = (arg[1] & 0xfffe0000) ? QEMU_PSCI_RET_INVALID_PARAMS
+                                       : QEMU_PSCI_RET_SUCCESS;
         return 0;
-    case PSCI_CPU_OFF:
+    case QEMU_PSCI_0_2_FN_CPU_OFF:
         cpu->halted = 1;
         return EXCP_HLT;
-    case PSCI_SYSTEM_OFF:
+    case QEMU_PSCI_0_2_FN_SYSTEM_OFF:
         qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
         cpu->halted = 1;
         return EXCP_HLT;
-    case PSCI_SYSTEM_RESET:
+    case QEMU_PSCI_0_2_FN_SYSTEM_RESET:
         qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
         return EXCP_INTERRUPT;
     case ARMKVM_HC_GUEST_PANIC:
@@ -233,7 +218,7 @@ static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
         qemu_system_guest_panicked(NULL);
         return EXCP_HLT;
     default:
-        ret[0] = PSCI_RET_NOT_SUPPORTED;
+        ret[0] = QEMU_PSCI_RET_NOT_SUPPORTED;
         return 0;
     }
 }
