@@ -7,17 +7,13 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
 lab=$(bash "$ARMKVM_TOP/scripts/build-lab.sh")
 kernel=$(bash "$ARMKVM_TOP/scripts/build-guest-kernel.sh")/zImage
 out="$ARMKVM_BUILD/bench-linux"
-mkdir -p "$out"
-arm-linux-gnueabihf-gcc -static -O2 -o "$out/workload" "$ARMKVM_TOP/tests/lab/guest-workload.c"
-bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$out/initrd" --root "$root" \
-    --init "$ARMKVM_TOP/tests/lab/linux-guest-init" --file "$out/workload:workload"
+bash "$ARMKVM_TOP/scripts/build-linux-guest-initrd.sh" "$out" >/dev/null
 
 ARMKVM_LAB_DIR=$lab "$ARMKVM_TOP/lab/run" --timeout 1800 --file "$kernel:zImage" \
-    --file "$out/initrd:initrd" --file "$out/workload:workload" -- '
+    --file "$out/initrd.cpio.gz:initrd" --file "$out/workload:workload" -- '
 now_ms() { awk "{ printf \"%d\n\", \$1 * 1000 }" /proc/uptime; }
 ./workload bench | sed "s/^figure: /figure: native: /"
 for accel in armkvm,mode=privileged tcg; do
@@ -35,7 +31,6 @@ done' | tee "$out/figures.txt"
 # Ratios: guest/native (higher is better: native time / guest time) and guest/TCG speed-up.
 awk '/^figure: [a-z]+: workload/ { t[$2 $4] = $(NF - 1) }
      END {
-         for (w in t) { }
          split("cpu: syscall: fork:", ws, " ")
          for (i = 1; i <= 3; i++) {
              k = ws[i]

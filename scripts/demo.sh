@@ -9,15 +9,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 bash "$ARMKVM_TOP/scripts/install-deps.sh"
-armhf_root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
 qemu=$(bash "$ARMKVM_TOP/scripts/build-qemu.sh" native)/qemu-system-arm
 lab=$(bash "$ARMKVM_TOP/scripts/build-lab.sh")
 kernel=$(bash "$ARMKVM_TOP/scripts/build-guest-kernel.sh")/zImage
-workload="$ARMKVM_BUILD/demo-workload"
-arm-linux-gnueabihf-gcc -static -O2 -o "$workload" "$ARMKVM_TOP/tests/lab/guest-workload.c"
-initrd="$ARMKVM_BUILD/demo-linux-initrd.cpio.gz"
-bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$initrd" --root "$armhf_root" \
-    --init "$ARMKVM_TOP/tests/lab/linux-guest-init" --file "$workload:workload"
+initrd=$(bash "$ARMKVM_TOP/scripts/build-linux-guest-initrd.sh")
 
 if [ "${1:-}" = --shell ]; then
     log "our guest kernel under TCG on this machine; leave the shell with: poweroff -f"
