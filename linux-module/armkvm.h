@@ -51,6 +51,11 @@ struct armkvm_switch {
 	u32 pad1;
 	u64 host_d[32];
 	u32 vfp_d32;			/* the CPU has d16-d31 */
+	/* The fast path: guest exceptions armkvm_vectors sends straight to the guest. */
+	u32 fwd_vbar;			/* the guest's vector base */
+	u32 fwd_vectors;		/* bit ARMKVM_VEC_x: x may be forwarded */
+	u32 fwd_lr, fwd_spsr;		/* scratch: the exception's LR and SPSR */
+	u32 forwarded;			/* exceptions forwarded since entry */
 };
 
 struct armkvm_vm {

@@ -47,6 +47,7 @@
 #define SW_ABT		80
 #define SW_UND		92
 #define SW_IRQ		104
+#define SW_GUEST_DFSR	164	/* dfsr dfar ifsr ifar: the guest's fault registers */
 #define SW_HW		180	/* ttbr0 ttbr1 ttbcr dacr prrr nmrr contextidr tpidrurw tpidruro tpidrprw */
 #define SW_HW_FAULT	220	/* dfsr dfar ifsr ifar */
 #define SW_EXIT_VECTOR	236
@@ -62,9 +63,16 @@
 #define SW_HOST_FPSCR	640
 #define SW_HOST_D	648
 #define SW_VFP_D32	904
+#define SW_FWD_VBAR	908
+#define SW_FWD_VECTORS	912
+#define SW_FWD_LR	916	/* the exception's lr and spsr (SRS), sp_fiq points here */
+#define SW_FORWARDED	924
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)
+#define FWD_BUDGET	4096	/* forwarded exceptions per entry, then an exit */
+#define PSR_A		(1 << 8)
+#define PSR_I		(1 << 7)
 
 	.arch	armv7-a
 	.fpu	vfpv3
@@ -198,9 +206,10 @@ ENTRY(armkvm_world_switch)
 	load_banked r1				@ SVC: our sp is no longer needed
 	exception_modes load_banked, r1
 
-	/* Enter the guest from FIQ mode, whose r8-r14 are ours. */
+	/* Enter the guest from FIQ mode, whose r8-r14 are ours; sp_fiq for the vectors' SRS. */
 	msr	cpsr_c, #MODE_FIQ | MASK_IF
 	mov	r8, r0
+	add	sp, r8, #SW_FWD_LR
 	ldr	lr, [r8, #SW_PC]
 	ldr	r2, [r8, #SW_CPSR]
 	msr	spsr_cxsf, r2
@@ -213,7 +222,14 @@ ENDPROC(armkvm_world_switch)
 
 	.ltorg
 
-/* Vector table: 32-byte aligned for VBAR. Each entry goes to FIQ mode and names itself. */
+/*
+ * Vector table: 32-byte aligned for VBAR. IRQ, FIQ and reset leave the guest.
+ * The guest's own exceptions (UND, SVC, aborts) first try the fast path: the
+ * CPU has already done what taking them in the guest means (its mode, LR,
+ * SPSR, fault registers), so armkvm_forward only needs to branch to the
+ * guest's vector, unless the exception is armkvm's (a hypercall, a device
+ * access) or the guest has no vectors yet.
+ */
 	.align	5
 ENTRY(armkvm_vectors)
 	b	armkvm_vec_reset
@@ -233,12 +249,22 @@ armkvm_vec_\name:
 	.endm
 
 	vector	reset, 0
-	vector	und, 1
-	vector	svc, 2
-	vector	pabt, 3
-	vector	dabt, 4
 	vector	irq, 6
 	vector	fiq, 7
+
+/* A guest exception: its LR and SPSR to sp_fiq (no register is free yet), then FIQ mode. */
+	.macro	guest_vector name, number
+armkvm_vec_\name:
+	srsia	sp, #MODE_FIQ
+	cpsid	if, #MODE_FIQ
+	mov	r8, #\number
+	b	armkvm_forward
+	.endm
+
+	guest_vector und, 1
+	guest_vector svc, 2
+	guest_vector pabt, 3
+	guest_vector dabt, 4
 
 /* The exception mode of each vector, with IRQs and FIQs masked. */
 armkvm_vector_mode:
@@ -246,6 +272,74 @@ armkvm_vector_mode:
 	.byte	MODE_ABT | MASK_IF, MODE_ABT | MASK_IF, MODE_SVC | MASK_IF
 	.byte	MODE_IRQ | MASK_IF, MODE_FIQ | MASK_IF
 	.align	2
+
+/* What taking UND, SVC, PABT, DABT sets in CPSR (A for aborts); F stays the guest's. */
+armkvm_entry_psr:
+	.word	0, MODE_UND | PSR_I, MODE_SVC | PSR_I
+	.word	MODE_ABT | PSR_I | PSR_A, MODE_ABT | PSR_I | PSR_A
+
+/*
+ * FIQ mode, r8 = vector, sp = sw + SW_FWD_LR holding the exception's LR and
+ * SPSR. Forward the exception to the guest's vector when sw->fwd_vectors
+ * allows it and it is the guest's; otherwise leave through armkvm_exit.
+ */
+armkvm_forward:
+	sub	r9, sp, #SW_FWD_LR		@ sw
+	ldr	r10, [r9, #SW_FWD_VECTORS]
+	mov	r11, #1
+	tst	r10, r11, lsl r8
+	beq	armkvm_exit
+	ldr	r11, [r9, #SW_FORWARDED]
+	cmp	r11, #FWD_BUDGET
+	bhs	armkvm_exit
+	cmp	r8, #4				@ DABT: a domain fault is a device access
+	bne	1f
+	mrc	p15, 0, r10, c5, c0, 0		@ DFSR
+	mrc	p15, 0, r11, c6, c0, 0		@ DFAR
+	and	r12, r10, #0xf
+	tst	r10, #1 << 10			@ FS[4]
+	bne	3f
+	cmp	r12, #0x9
+	cmpne	r12, #0xb
+	beq	armkvm_exit
+3:	str	r10, [r9, #SW_GUEST_DFSR]	@ the guest's own abort: its fault registers
+	str	r11, [r9, #SW_GUEST_DFSR + 4]
+	b	2f
+1:	cmp	r8, #3				@ PABT
+	bne	4f
+	mrc	p15, 0, r10, c5, c0, 1		@ IFSR
+	mrc	p15, 0, r11, c6, c0, 2		@ IFAR
+	str	r10, [r9, #SW_GUEST_DFSR + 8]
+	str	r11, [r9, #SW_GUEST_DFSR + 12]
+	b	2f
+4:	cmp	r8, #1				@ UND: an ARM-state HVC is a hypercall
+	bne	2f
+	ldr	r10, [sp, #4]
+	tst	r10, #PSR_T_BIT
+	bne	armkvm_exit			@ Thumb: leave it to armkvm_handle_exit
+	ldr	r10, [sp]
+	ldr	r10, [r10, #-4]			@ the instruction, just fetched from there
+	ldr	r11, =0xfff000f0
+	and	r10, r10, r11
+	ldr	r11, =0xe1400070
+	cmp	r10, r11
+	beq	armkvm_exit
+2:	ldr	r10, [sp, #4]			@ the guest's CPSR before the exception
+	bic	r10, r10, #0x3f			@ mode, T
+	bic	r10, r10, #0xfe00		@ IT[7:2], E
+	bic	r10, r10, #0x07000000		@ IT[1:0], J
+	adr	r11, armkvm_entry_psr
+	ldr	r11, [r11, r8, lsl #2]
+	orr	r10, r10, r11
+	msr	spsr_cxsf, r10
+	ldr	r11, [r9, #SW_FORWARDED]
+	add	r11, r11, #1
+	str	r11, [r9, #SW_FORWARDED]
+	ldr	lr, [r9, #SW_FWD_VBAR]
+	add	lr, lr, r8, lsl #2
+	movs	pc, lr				@ the guest's vector, in the exception's mode
+
+	.ltorg
 
 /* FIQ mode, r8 = vector. Every guest register but r8_fiq-r14_fiq is untouched. */
 armkvm_exit:

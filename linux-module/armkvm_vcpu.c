@@ -36,6 +36,8 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.abt) != 80);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.und) != 92);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.irq) != 104);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.dfsr) != 164);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.ifsr) != 172);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw) != 180);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw.dfsr) != 220);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_vector) != 236);
@@ -51,6 +53,11 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 640);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 648);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 904);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vbar) != 908);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vectors) != 912);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_lr) != 916);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_spsr) != 920);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, forwarded) != 924);
 }
 
 /* Register n (0-15) as the guest sees it in its current mode. */
@@ -132,14 +139,15 @@ static bool armkvm_is_hvc(u32 insn)
 }
 
 /*
- * Enter an exception mode at the guest's vector, as the CPU does: ARM state
- * (SCTLR.TE and EE are 0), IT and J cleared, IRQs masked, and asynchronous
+ * Enter an exception mode at the guest's vector, as the CPU does (and as
+ * armkvm_forward does for the exceptions it forwards): ARM state, little
+ * endian (SCTLR.TE and EE are 0), IT and J cleared, IRQs masked, and asynchronous
  * aborts masked too for aborts and IRQs.
  */
 static void armkvm_enter_vector(struct armkvm_vcpu *vcpu, int vector, u32 mode)
 {
 	struct armkvm_core_regs *r = &vcpu->sw.guest;
-	u32 cpsr = r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT);
+	u32 cpsr = r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT | PSR_E_BIT);
 
 	cpsr |= mode | PSR_I_BIT;
 	if (mode == ABT_MODE || mode == IRQ_MODE)
@@ -248,9 +256,37 @@ static int armkvm_exit_mmu(struct armkvm_vcpu *vcpu)
  */
 #define WINDOW_POLL_NS	50000
 
+/* For measurements: 0 sends every guest exception through the host (the slow path). */
+static bool forward_exceptions = true;
+module_param(forward_exceptions, bool, 0644);
+MODULE_PARM_DESC(forward_exceptions, "forward guest exceptions to the guest's vectors without a world switch");
+
 static enum hrtimer_restart armkvm_window_fn(struct hrtimer *t)
 {
 	return HRTIMER_NORESTART;	/* its interrupt has ended the guest's run */
+}
+
+/*
+ * The fast path (armkvm_forward): once the guest has vectors, its system
+ * calls, undefined instructions other than hypercalls and prefetch aborts go
+ * straight to them without leaving the guest, and so do its data aborts once
+ * its MMU is on (a domain fault, a device access, still exits). With the MMU
+ * off, every data abort outside RAM is a device access. A budget of
+ * forwarded exceptions per entry (FWD_BUDGET in armkvm_switch.S) bounds a
+ * guest looping through its vectors with interrupts masked: the next one
+ * exits, and the host gets its CPU back.
+ */
+static void armkvm_set_forwarding(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+
+	sw->fwd_vbar = sw->guest.vbar;
+	sw->fwd_vectors = 0;
+	if (!sw->guest.vbar || !forward_exceptions)
+		return;
+	sw->fwd_vectors = BIT(ARMKVM_VEC_UND) | BIT(ARMKVM_VEC_SVC) | BIT(ARMKVM_VEC_PABT);
+	if (armkvm_guest_mmu_on(vcpu))
+		sw->fwd_vectors |= BIT(ARMKVM_VEC_DABT);
 }
 
 /* Returns 1 to enter the guest again, 0 to return to userspace. */
@@ -382,6 +418,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		if (window)
 			hrtimer_start(&vcpu->window, ns_to_ktime(WINDOW_POLL_NS),
 				      HRTIMER_MODE_REL_PINNED);
+		armkvm_set_forwarding(vcpu);
 		passage = &armkvm_passage[smp_processor_id()];
 		memcpy(passage, &vcpu->sw, sizeof(*passage));
 		armkvm_running[read_cpuid_mpidr() & 0xff] = passage;
@@ -395,6 +432,8 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		if (window)
 			hrtimer_try_to_cancel(&vcpu->window);
 		vcpu->stats.world_switches++;
+		vcpu->stats.exceptions_forwarded += vcpu->sw.forwarded;
+		vcpu->sw.forwarded = 0;
 		if (armkvm_mmu_after_exit(vcpu))
 			return armkvm_exit_mmu(vcpu);
 

@@ -56,10 +56,10 @@ start=$(date +%s)
 
 # 3. A build tree: hard links to the pristine tree, real copies of the files a patch touches.
 cp -al "$pristine" "$src"
+for f in $(sed -n 's@^+++ b/\([^[:space:]]*\).*@\1@p' "${patches[@]}" | sort -u); do
+    if [ -e "$pristine/$f" ]; then cp --remove-destination "$pristine/$f" "$src/$f"; fi
+done
 for p in "${patches[@]}"; do
-    for f in $(sed -n 's@^+++ b/\([^[:space:]]*\).*@\1@p' "$p"); do
-        if [ -e "$src/$f" ]; then cp --remove-destination "$pristine/$f" "$src/$f"; fi
-    done
     patch -d "$src" -p1 --quiet --forward --no-backup-if-mismatch <"$p" ||
         die "patch ${p##*/} does not apply to $pkg $GUEST_KERNEL_DEB_VERSION"
 done

@@ -32,6 +32,8 @@ static const struct {
     { "exits-other", offsetof(struct armkvm_vcpu_stats, exits_other) },
     { "exceptions-delivered",
       offsetof(struct armkvm_vcpu_stats, exceptions_delivered) },
+    { "exceptions-forwarded",
+      offsetof(struct armkvm_vcpu_stats, exceptions_forwarded) },
     { "irqs-injected", offsetof(struct armkvm_vcpu_stats, irqs_injected) },
     { "idle-waits", offsetof(struct armkvm_vcpu_stats, idle_waits) },
     { "guest-ns", offsetof(struct armkvm_vcpu_stats, guest_ns), true },

@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	11
+#define ARMKVM_API_VERSION	12
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -183,10 +183,11 @@ struct armkvm_vcpu_stats {
 	__u64 exits_mmio;
 	__u64 exits_hypercall;
 	__u64 exits_other;
-	__u64 exceptions_delivered;	/* guest exceptions sent to the guest's vectors */
+	__u64 exceptions_delivered;	/* guest exceptions sent to the guest's vectors by the host */
 	__u64 irqs_injected;		/* virtual interrupts delivered to the guest */
 	__u64 idle_waits;		/* ARMKVM_HC_WAIT_FOR_INTERRUPT sleeps */
 	__u64 guest_ns;		/* time spent in the guest */
+	__u64 exceptions_forwarded;	/* guest exceptions sent to its vectors without an exit */
 };
 
 /* ioctls on /dev/armkvm */
