@@ -22,6 +22,9 @@
 #define ARMKVM_VEC_IRQ		6
 #define ARMKVM_VEC_FIQ		7
 
+#define CNTP_CTL_ENABLE		(1u << 0)
+#define CNTP_CTL_IMASK		(1u << 1)
+
 /* SCTLR.M: the one bit of SCTLR that is the guest's (struct armkvm_cp15_regs). */
 #define SCTLR_M			(1u << 0)
 
@@ -56,6 +59,8 @@ struct armkvm_switch {
 	u32 fwd_vectors;		/* bit ARMKVM_VEC_x: x may be forwarded */
 	u32 fwd_lr, fwd_spsr;		/* scratch: the exception's LR and SPSR */
 	u32 forwarded;			/* exceptions forwarded since entry */
+	u32 has_ptimer;			/* the guest owns CNTP (armkvm_ptimer.c) */
+	u32 host_cntkctl;
 };
 
 struct armkvm_vm {
@@ -101,6 +106,9 @@ struct armkvm_vcpu {
 	struct armkvm_vcpu_stats stats;
 	struct armkvm_hw_cp15 loaded;	/* what the last switch gave the hardware */
 	struct hrtimer window;		/* polls for the guest's interrupt window */
+	struct hrtimer ptimer;		/* the guest's CNTP while the vCPU waits */
+	struct task_struct *waiter;	/* the vCPU thread, for ptimer */
+	bool ptimer_fired;
 	bool ram_dirty;			/* flush caches for guest code before running */
 	struct armkvm_mmio mmio;	/* the device access in flight */
 };
@@ -125,6 +133,12 @@ int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn);
 int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw);
 int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 *insn, u32 pa);
 int armkvm_mmio_complete(struct armkvm_vcpu *vcpu);
+
+void armkvm_ptimer_init(void);
+void armkvm_ptimer_exit(void);
+bool armkvm_have_ptimer(void);
+bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu);
+u64 armkvm_ptimer_ns_left(const struct armkvm_vcpu *vcpu);
 
 int armkvm_world_switch(struct armkvm_switch *sw);
 extern const u32 armkvm_vectors[];

@@ -24,6 +24,13 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return armkvm_create_vm((void __user *)arg);
 	case ARMKVM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : PAGE_SIZE;
+	case ARMKVM_CHECK_EXTENSION:
+		switch (arg) {
+		case ARMKVM_CAP_PTIMER:
+			return armkvm_have_ptimer();
+		default:
+			return 0;
+		}
 	default:
 		return -ENOTTY;
 	}
@@ -49,9 +56,11 @@ static int __init armkvm_init(void)
 		ret = armkvm_check_passage();
 	if (ret)
 		return ret;
+	armkvm_ptimer_init();
 	ret = misc_register(&armkvm_dev);
 	if (ret) {
 		pr_err("armkvm: cannot register /dev/armkvm: %d\n", ret);
+		armkvm_ptimer_exit();
 		return ret;
 	}
 	pr_info("armkvm: /dev/armkvm ready, ABI version %d\n", ARMKVM_API_VERSION);
@@ -61,6 +70,7 @@ static int __init armkvm_init(void)
 static void __exit armkvm_exit(void)
 {
 	misc_deregister(&armkvm_dev);
+	armkvm_ptimer_exit();
 }
 
 module_init(armkvm_init);

@@ -48,25 +48,28 @@
 #define SW_UND		92
 #define SW_IRQ		104
 #define SW_GUEST_DFSR	164	/* dfsr dfar ifsr ifar: the guest's fault registers */
-#define SW_HW		180	/* ttbr0 ttbr1 ttbcr dacr prrr nmrr contextidr tpidrurw tpidruro tpidrprw */
-#define SW_HW_FAULT	220	/* dfsr dfar ifsr ifar */
-#define SW_EXIT_VECTOR	236
-#define SW_EXIT_LR	240
-#define SW_HOST_SP	244
-#define SW_HOST_CPSR	248
-#define SW_HOST_BANKED	252	/* abt, und, irq: sp lr spsr; fiq: r8-r12 sp lr spsr */
-#define SW_HOST_CP15	320	/* ttbr0 ttbcr dacr vbar sctlr contextidr tpidrprw tpidrurw tpidruro fpexc */
-#define SW_HOST_CP15_2	360	/* ttbr1 prrr nmrr */
-#define SW_GUEST_FPEXC	372
-#define SW_GUEST_FPSCR	376
-#define SW_GUEST_D	384
-#define SW_HOST_FPSCR	640
-#define SW_HOST_D	648
-#define SW_VFP_D32	904
-#define SW_FWD_VBAR	908
-#define SW_FWD_VECTORS	912
-#define SW_FWD_LR	916	/* the exception's lr and spsr (SRS), sp_fiq points here */
-#define SW_FORWARDED	924
+#define SW_GUEST_CNTP	180	/* cntp_ctl cntp_cval_lo cntp_cval_hi cntkctl */
+#define SW_HW		196	/* ttbr0 ttbr1 ttbcr dacr prrr nmrr contextidr tpidrurw tpidruro tpidrprw */
+#define SW_HW_FAULT	236	/* dfsr dfar ifsr ifar */
+#define SW_EXIT_VECTOR	252
+#define SW_EXIT_LR	256
+#define SW_HOST_SP	260
+#define SW_HOST_CPSR	264
+#define SW_HOST_BANKED	268	/* abt, und, irq: sp lr spsr; fiq: r8-r12 sp lr spsr */
+#define SW_HOST_CP15	336	/* ttbr0 ttbcr dacr vbar sctlr contextidr tpidrprw tpidrurw tpidruro fpexc */
+#define SW_HOST_CP15_2	376	/* ttbr1 prrr nmrr */
+#define SW_GUEST_FPEXC	388
+#define SW_GUEST_FPSCR	392
+#define SW_GUEST_D	400
+#define SW_HOST_FPSCR	656
+#define SW_HOST_D	664
+#define SW_VFP_D32	920
+#define SW_FWD_VBAR	924
+#define SW_FWD_VECTORS	928
+#define SW_FWD_LR	932	/* the exception's lr and spsr (SRS), sp_fiq points here */
+#define SW_FORWARDED	940
+#define SW_HAS_PTIMER	944
+#define SW_HOST_CNTKCTL	948
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)
@@ -194,7 +197,17 @@ ENTRY(armkvm_world_switch)
 	mcr	p15, 0, r3, c6, c0, 0		@ DFAR
 	mcr	p15, 0, r4, c5, c0, 1		@ IFSR
 	mcr	p15, 0, r5, c6, c0, 2		@ IFAR
-	ldr	r6, [r0, #SW_HOST_CP15 + 16]	@ the host's SCTLR
+	ldr	r2, [r0, #SW_HAS_PTIMER]
+	cmp	r2, #0
+	beq	1f
+	mrc	p15, 0, r2, c14, c1, 0		@ CNTKCTL: the host's
+	str	r2, [r0, #SW_HOST_CNTKCTL]
+	add	r1, r0, #SW_GUEST_CNTP
+	ldmia	r1, {r2-r5}
+	mcr	p15, 0, r5, c14, c1, 0		@ CNTKCTL
+	mcrr	p15, 2, r3, r4, c14		@ CNTP_CVAL, then CNTP_CTL
+	mcr	p15, 0, r2, c14, c2, 1
+1:	ldr	r6, [r0, #SW_HOST_CP15 + 16]	@ the host's SCTLR
 	adr	r5, armkvm_vectors
 	mcr	p15, 0, r5, c12, c0, 0		@ VBAR
 	bic	r6, r6, #SCTLR_V
@@ -386,6 +399,21 @@ armkvm_exit:
 	mrc	p15, 0, r4, c5, c0, 1		@ IFSR
 	mrc	p15, 0, r5, c6, c0, 2		@ IFAR
 	stmia	r10, {r0-r5}
+
+	/* The guest's timer: kept, and stopped (the host never runs it); the host's CNTKCTL. */
+	ldr	r0, [r9, #SW_HAS_PTIMER]
+	cmp	r0, #0
+	beq	1f
+	mrc	p15, 0, r0, c14, c2, 1		@ CNTP_CTL
+	mrrc	p15, 2, r1, r2, c14		@ CNTP_CVAL
+	mrc	p15, 0, r3, c14, c1, 0		@ CNTKCTL
+	add	r10, r9, #SW_GUEST_CNTP
+	stmia	r10, {r0-r3}
+	mov	r0, #0
+	mcr	p15, 0, r0, c14, c2, 1
+	ldr	r0, [r9, #SW_HOST_CNTKCTL]
+	mcr	p15, 0, r0, c14, c1, 0
+1:
 
 	/* VFP: keep the guest's, give the hardware back its registers. */
 	vmrs	r2, fpexc

@@ -38,26 +38,29 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.irq) != 104);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.dfsr) != 164);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.ifsr) != 172);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw) != 180);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw.dfsr) != 220);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_vector) != 236);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_lr) != 240);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_sp) != 244);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cpsr) != 248);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_banked) != 252);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15) != 320);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15[10]) != 360);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpexc) != 372);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpscr) != 376);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_d) != 384);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 640);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 648);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 904);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vbar) != 908);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vectors) != 912);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_lr) != 916);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_spsr) != 920);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, forwarded) != 924);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw) != 196);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw.dfsr) != 236);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_vector) != 252);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_lr) != 256);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_sp) != 260);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cpsr) != 264);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_banked) != 268);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15) != 336);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15[10]) != 376);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpexc) != 388);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpscr) != 392);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_d) != 400);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 656);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 664);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 920);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vbar) != 924);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vectors) != 928);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_lr) != 932);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_spsr) != 936);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, forwarded) != 940);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, has_ptimer) != 944);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cntkctl) != 948);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.cntp_ctl) != 180);
 }
 
 /* Register n (0-15) as the guest sees it in its current mode. */
@@ -197,16 +200,49 @@ static void armkvm_inject_irq(struct armkvm_vcpu *vcpu)
 static void armkvm_wait_for_interrupt(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_run *run = vcpu->run;
+	u64 ns = armkvm_ptimer_ns_left(vcpu);
 
 	vcpu->stats.idle_waits++;
+	if (!ns) {
+		if (!run->timer_level)
+			return;		/* the guest's timer has fired: tell userspace */
+		ns = U64_MAX;		/* and userspace knows */
+	}
+	if (ns != U64_MAX) {
+		vcpu->waiter = current;
+		hrtimer_start(&vcpu->ptimer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+	}
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (READ_ONCE(run->irq_line) || READ_ONCE(run->immediate_exit) ||
-		    signal_pending(current))
+		    signal_pending(current) || READ_ONCE(vcpu->ptimer_fired))
 			break;
 		schedule();
 	}
 	__set_current_state(TASK_RUNNING);
+	hrtimer_cancel(&vcpu->ptimer);
+	vcpu->ptimer_fired = false;
+}
+
+/* The guest's CNTP while the vCPU waits: wake it. */
+static enum hrtimer_restart armkvm_ptimer_fn(struct hrtimer *t)
+{
+	struct armkvm_vcpu *vcpu = container_of(t, struct armkvm_vcpu, ptimer);
+
+	WRITE_ONCE(vcpu->ptimer_fired, true);
+	wake_up_process(vcpu->waiter);
+	return HRTIMER_NORESTART;
+}
+
+/* Brings run->timer_level up to date; true if it changed. */
+static bool armkvm_update_timer_level(struct armkvm_vcpu *vcpu)
+{
+	u32 level = armkvm_ptimer_level(vcpu);
+
+	if (level == vcpu->run->timer_level)
+		return false;
+	vcpu->run->timer_level = level;
+	return true;
 }
 
 /* Hypercalls the module answers itself; false for those userspace serves. */
@@ -402,6 +438,11 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 			return -EINTR;
 		}
 		cond_resched();
+		if (armkvm_update_timer_level(vcpu)) {
+			run->exit_reason = ARMKVM_EXIT_TIMER;
+			vcpu->stats.exits_other++;
+			return 0;
+		}
 
 		if (READ_ONCE(run->irq_line) && vcpu->sw.guest.vbar &&
 		    !(vcpu->sw.guest.cpsr & PSR_I_BIT))
@@ -440,8 +481,10 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		if (unlikely(trace_exits))
 			armkvm_trace_exit(vcpu, vector);
 		ret = armkvm_handle_exit(vcpu, vector);
-		if (ret <= 0)
+		if (ret <= 0) {
+			armkvm_update_timer_level(vcpu);
 			return ret;
+		}
 	}
 }
 
@@ -471,6 +514,7 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 		if (!armkvm_guest_mode_ok(regs.cpsr))
 			break;
 		regs.cp15.sctlr &= SCTLR_M;	/* the rest is the host's */
+		regs.cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;	/* ISTATUS is read-only */
 		vcpu->sw.guest = regs;
 		vcpu->ram_dirty = true;
 		ret = 0;
@@ -527,6 +571,7 @@ static int armkvm_vcpu_release(struct inode *inode, struct file *filp)
 	vm->has_vcpu = false;
 	mutex_unlock(&vm->lock);
 	hrtimer_cancel(&vcpu->window);
+	hrtimer_cancel(&vcpu->ptimer);
 	vfree(vcpu->run);
 	fput(vcpu->vm_file);
 	kfree(vcpu);
@@ -561,6 +606,9 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	mutex_init(&vcpu->lock);
 	hrtimer_init(&vcpu->window, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 	vcpu->window.function = armkvm_window_fn;
+	hrtimer_init(&vcpu->ptimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	vcpu->ptimer.function = armkvm_ptimer_fn;
+	vcpu->sw.has_ptimer = armkvm_have_ptimer();
 	vcpu->vm = vm;
 	vcpu->ram_dirty = true;
 	/* Reset state: SVC mode, interrupts masked, at the start of RAM. */

@@ -90,5 +90,7 @@ for b in "${binaries[@]}"; do
     add_libs "$src"
 done
 
+# gzip -9: Debian's armmp 6.1 kernel once refused a gzip -1 image of this tree
+# ("junk within compressed archive"; gzip -t and cpio read it fine), deterministically.
 (cd "$tree" && find . -print0 | LC_ALL=C sort -z |
-    cpio --null --create --format=newc --owner=0:0 --quiet) | gzip -1 >"$out"
+    cpio --null --create --format=newc --owner=0:0 --quiet) | gzip -9 >"$out"

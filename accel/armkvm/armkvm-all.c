@@ -50,6 +50,14 @@ bool armkvm_native_enabled(void)
     return armkvm.vm.fd >= 0;
 }
 
+bool armkvm_guest_has_ptimer(void)
+{
+    if (!armkvm_native_enabled()) {
+        return true;
+    }
+    return ioctl(armkvm.dev.fd, ARMKVM_CHECK_EXTENSION, ARMKVM_CAP_PTIMER) > 0;
+}
+
 /*
  * Privileged mode: guest RAM is one physically contiguous block the module
  * allocates now, at the guest-physical base the machine was given.

@@ -47,6 +47,7 @@ struct armkvm_run;
 struct AccelCPUState {
     int fd;
     struct armkvm_run *run;
+    uint32_t timer_level;       /* run->timer_level as the GIC last saw it */
 };
 
 /* The accelerator's state: one per QEMU process. */

@@ -16,6 +16,7 @@
 #include "exec/address-spaces.h"
 #include "exec/memory.h"
 #include "hw/core/cpu.h"
+#include "hw/irq.h"
 #include "system/cpus.h"
 #include "system/hw_accel.h"
 #include "system/runstate.h"
@@ -223,6 +224,20 @@ static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
     }
 }
 
+/*
+ * The guest's physical timer runs on the real CPU; its output, which the
+ * module reports after every RUN, goes where the machine wired the CPU's
+ * timer (the GIC's PPI), as under TCG.
+ */
+static void armkvm_sync_timer_level(CPUState *cpu, struct armkvm_run *run)
+{
+    if (run->timer_level != cpu->accel->timer_level) {
+        cpu->accel->timer_level = run->timer_level;
+        qemu_set_irq(ARM_CPU(cpu)->gt_timer_outputs[GTIMER_PHYS],
+                     run->timer_level);
+    }
+}
+
 static int armkvm_vcpu_exec(CPUState *cpu)
 {
     struct armkvm_run *run = cpu->accel->run;
@@ -245,6 +260,7 @@ static int armkvm_vcpu_exec(CPUState *cpu)
             int err = errno;
 
             bql_lock();
+            armkvm_sync_timer_level(cpu, run);
             if (err == EINTR || err == EAGAIN) {
                 qatomic_set(&run->immediate_exit, 0);
                 return EXCP_INTERRUPT;
@@ -254,10 +270,13 @@ static int armkvm_vcpu_exec(CPUState *cpu)
             exit(1);
         }
         bql_lock();
+        armkvm_sync_timer_level(cpu, run);
 
         switch (run->exit_reason) {
         case ARMKVM_EXIT_MMIO:
             armkvm_handle_mmio(run);
+            break;
+        case ARMKVM_EXIT_TIMER:
             break;
         case ARMKVM_EXIT_HYPERCALL:
             ret = armkvm_handle_hypercall(cpu, run);

@@ -15,6 +15,12 @@
 bool armkvm_native_enabled(void);
 
 /*
+ * Whether guests get the CPU's generic timer: under TCG when the CPU has one;
+ * natively only when the module can give them its physical timer (CNTP).
+ */
+bool armkvm_guest_has_ptimer(void);
+
+/*
  * The guest's RAM when it runs natively: memory the host module allocated
  * when the VM was created, mapped into QEMU. NULL (and no error) under TCG,
  * where the machine's own RAM is used.

@@ -77,6 +77,13 @@ struct armkvm_core_regs {
 		__u32 contextidr;
 		__u32 tpidrurw, tpidruro, tpidrprw;
 		__u32 dfsr, dfar, ifsr, ifar;
+		/*
+		 * The generic timer's physical timer (CNTP), the guest's to
+		 * program natively where the CPU has one (the host runs on the
+		 * virtual timer), and its PL0 access control. ctl's ISTATUS is
+		 * read-only. Its output is run->timer_level.
+		 */
+		__u32 cntp_ctl, cntp_cval_lo, cntp_cval_hi, cntkctl;
 	} cp15;
 };
 
@@ -93,6 +100,7 @@ struct armkvm_vfp_regs {
 #define ARMKVM_EXIT_HYPERCALL		2	/* HVC #imm: r0-r3 in, ret[] back to r0-r3 */
 #define ARMKVM_EXIT_INTR		3	/* a signal is pending: RUN returned -EINTR */
 #define ARMKVM_EXIT_INTERNAL_ERROR	4	/* the guest did what armkvm cannot run */
+#define ARMKVM_EXIT_TIMER		5	/* run->timer_level changed */
 
 /* internal.suberror */
 #define ARMKVM_INTERNAL_UNHANDLED_EXCEPTION	1	/* vector, pc, fault regs in data[] */
@@ -115,7 +123,13 @@ struct armkvm_run {
 	 * Raise it, then kick (immediate_exit) for prompt delivery.
 	 */
 	__u32 irq_line;
-	__u32 padding;
+	/*
+	 * Written by the module: the level of the guest's physical timer output
+	 * (CNTP enabled, not masked, expired), for userspace to wire to its
+	 * interrupt controller. Up to date after every RUN; when it changes and
+	 * nothing else exits, RUN exits with ARMKVM_EXIT_TIMER.
+	 */
+	__u32 timer_level;
 	union {
 		struct {
 			__u64 phys_addr;
@@ -195,6 +209,10 @@ struct armkvm_vcpu_stats {
 #define ARMKVM_GET_API_VERSION	_IO(ARMKVMIO, 0x00)
 /* Returns a VM fd and fills in ram_hpa (and ram_gpa with GPA_IS_HPA). Guest RAM is allocated now (ENOMEM if it cannot be). */
 #define ARMKVM_CREATE_VM	_IOWR(ARMKVMIO, 0x01, struct armkvm_vm_config)
+/* Like KVM_CHECK_EXTENSION: the argument is an ARMKVM_CAP_*; returns 1 if present, else 0. */
+#define ARMKVM_CHECK_EXTENSION	_IO(ARMKVMIO, 0x03)
+/* Guests own the CPU's physical timer (CNTP; run->timer_level is its output). */
+#define ARMKVM_CAP_PTIMER	1
 /* Size of the run structure to mmap from a vCPU fd. */
 #define ARMKVM_GET_VCPU_MMAP_SIZE _IO(ARMKVMIO, 0x04)
 

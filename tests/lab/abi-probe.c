@@ -31,6 +31,7 @@ static const char *err_name(int err)
     case ENODEV: return "ENODEV";
     case EFAULT: return "EFAULT";
     case EEXIST: return "EEXIST";
+    case EINTR: return "EINTR";
     default: return strerror(err);
     }
 }
@@ -178,6 +179,62 @@ static void on_alarm(int sig)
 }
 
 /*
+ * The guest's physical timer: its output reaches userspace as
+ * run->timer_level with an ARMKVM_EXIT_TIMER when it changes. The guest
+ * spins (B .) with interrupts unmasked; an expired timer it never handles
+ * keeps ending its runs, until the alarm.
+ */
+static void check_timer(int fd)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
+    };
+    struct armkvm_core_regs regs = { .pc = 0x40000000, .cpsr = 0x113 };
+    struct itimerval limit = { .it_value = { .tv_usec = 50000 } };
+    struct sigaction sa = { .sa_handler = on_alarm };
+    int vm, vcpu, ret, cap;
+    struct armkvm_run *run;
+    uint32_t *ram;
+
+    cap = ioctl(fd, ARMKVM_CHECK_EXTENSION, ARMKVM_CAP_PTIMER);
+    printf("timer: CHECK_EXTENSION(PTIMER): %d\n", cap);
+    printf("timer: CHECK_EXTENSION(unknown): %d\n",
+           ioctl(fd, ARMKVM_CHECK_EXTENSION, 0x7fff));
+    if (cap != 1) {
+        return;
+    }
+    vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
+    vcpu = ioctl(vm, ARMKVM_CREATE_VCPU, 0);
+    run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+    ram = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
+    if (vm < 0 || vcpu < 0 || run == MAP_FAILED || ram == MAP_FAILED) {
+        printf("timer: setup failed: %s\n", strerror(errno));
+        return;
+    }
+    ram[0] = 0xeafffffe;                        /* b . */
+    regs.cp15.cntp_ctl = 1;                     /* enabled, compare value 0: expired */
+    ioctl(vcpu, ARMKVM_SET_REGS, &regs);
+    ret = ioctl(vcpu, ARMKVM_RUN, 0);
+    printf("timer: expired: RUN %d, exit %u, level %u\n", ret, run->exit_reason,
+           run->timer_level);
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &limit, NULL);
+    ret = ioctl(vcpu, ARMKVM_RUN, 0);
+    printf("timer: never handled: RUN %s, level %u\n", err_name(ret < 0 ? errno : 0),
+           run->timer_level);
+    ioctl(vcpu, ARMKVM_GET_REGS, &regs);
+    printf("timer: ISTATUS read back: %u\n", (regs.cp15.cntp_ctl >> 2) & 1);
+    regs.cp15.cntp_ctl = 0;                     /* disabled */
+    ioctl(vcpu, ARMKVM_SET_REGS, &regs);
+    ret = ioctl(vcpu, ARMKVM_RUN, 0);
+    printf("timer: disabled: RUN %d, exit %u, level %u\n", ret, run->exit_reason,
+           run->timer_level);
+    munmap(ram, 1 << 20);
+    close(vcpu);
+    close(vm);
+}
+
+/*
  * Random register states on a zero-filled guest (zeros decode as ANDEQ, a
  * no-op): whatever the mode, flags, pc and vectors, every RUN must end in an
  * exit with a reason, or be interrupted by a signal when the guest loops for
@@ -231,6 +288,7 @@ static void fuzz_regs(int fd, unsigned int *seed)
         runs++;
         if (run->exit_reason != ARMKVM_EXIT_INTERNAL_ERROR &&
             run->exit_reason != ARMKVM_EXIT_MMIO &&
+            run->exit_reason != ARMKVM_EXIT_TIMER &&
             run->exit_reason != ARMKVM_EXIT_HYPERCALL) {
             bad++;
         }
@@ -276,6 +334,7 @@ int main(void)
     check_big_vm(fd);
     check_identity_vm(fd);
     check_vcpu(fd);
+    check_timer(fd);
     fuzz_regs(fd, &seed);
 
     /* Random commands and arguments: each must fail cleanly or be the version call. */
@@ -288,7 +347,8 @@ int main(void)
             cmd = (cmd & ~0xff00u) | (ARMKVMIO << 8);   /* our type byte */
         }
         ret = ioctl(fd, cmd, arg);
-        if (cmd == ARMKVM_GET_API_VERSION || cmd == ARMKVM_GET_VCPU_MMAP_SIZE) {
+        if (cmd == ARMKVM_GET_API_VERSION || cmd == ARMKVM_GET_VCPU_MMAP_SIZE ||
+            cmd == ARMKVM_CHECK_EXTENSION) {
             continue;
         }
         if (ret >= 0 && cmd == ARMKVM_CREATE_VM) {

@@ -72,6 +72,19 @@ static void fdt_add_psci(void *fdt)
     qemu_fdt_setprop_string(fdt, "/psci", "method", "hvc");
 }
 
+/* Only the physical timer's interrupts: without a virtual one, Linux uses it. */
+static void fdt_add_arch_timer(void *fdt, ArmkvmVirtState *s)
+{
+    uint32_t flags = GIC_FDT_IRQ_FLAGS_LEVEL_HI |
+        (((1 << MACHINE(s)->smp.cpus) - 1) << GIC_FDT_IRQ_PPI_CPU_START);
+
+    qemu_fdt_add_subnode(fdt, "/timer");
+    qemu_fdt_setprop_string(fdt, "/timer", "compatible", "arm,armv7-timer");
+    qemu_fdt_setprop_cells(fdt, "/timer", "interrupts",
+                           GIC_FDT_IRQ_TYPE_PPI, AKV_INTID_TIMER_S - 16, flags,
+                           GIC_FDT_IRQ_TYPE_PPI, AKV_INTID_TIMER_NS - 16, flags);
+}
+
 static void fdt_add_gic(void *fdt, ArmkvmVirtState *s, uint32_t phandle)
 {
     g_autofree char *node = node_at("intc", s->map[AKV_GIC_DIST].base);
@@ -187,5 +200,8 @@ void armkvm_virt_build_fdt(ArmkvmVirtState *s)
     fdt_add_cpus(fdt, ms);
     fdt_add_psci(fdt);
     fdt_add_gic(fdt, s, ph.gic);
+    if (s->arch_timer) {
+        fdt_add_arch_timer(fdt, s);
+    }
     fdt_add_devices(fdt, s, &ph);
 }

@@ -1,9 +1,11 @@
 /*
  * armkvm-virt: the machine armkvm's paravirtual guests run on.
  *
- * Everything sits below 4 GiB so non-LPAE guests reach it. The guest's timer is
- * an SP804, never the architected timer: on the host the stock kernel runs on
- * the virtual timer and a guest in privileged mode must not touch it.
+ * Everything sits below 4 GiB so non-LPAE guests reach it. Guests get an
+ * SP804 and, where the CPU has the generic timer, its physical timer only:
+ * on the host the stock kernel runs on the virtual timer, which a guest in
+ * privileged mode must not touch, while the module gives it the physical
+ * one (ARMKVM_CAP_PTIMER).
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -95,8 +97,16 @@ static void armkvm_virt_create_gic(ArmkvmVirtState *s, unsigned int ncpus)
     for (unsigned int i = 0; i < ncpus; i++) {
         DeviceState *cpu = DEVICE(qemu_get_cpu(i));
 
+        int intid_base = AKV_NUM_SPIS + i * GIC_INTERNAL;
+
         sysbus_connect_irq(bus, i, qdev_get_gpio_in(cpu, ARM_CPU_IRQ));
         sysbus_connect_irq(bus, i + ncpus, qdev_get_gpio_in(cpu, ARM_CPU_FIQ));
+        if (s->arch_timer) {
+            qdev_connect_gpio_out(cpu, GTIMER_PHYS,
+                qdev_get_gpio_in(s->gic, intid_base + AKV_INTID_TIMER_NS));
+            qdev_connect_gpio_out(cpu, GTIMER_SEC,
+                qdev_get_gpio_in(s->gic, intid_base + AKV_INTID_TIMER_S));
+        }
     }
 }
 
@@ -157,6 +167,9 @@ static void armkvm_virt_init(MachineState *ms)
 
     armkvm_virt_create_cpus(ms);
     memory_region_add_subregion(sysmem, s->ram_base, ram ? ram : ms->ram);
+    s->arch_timer = arm_feature(&ARM_CPU(first_cpu)->env,
+                                ARM_FEATURE_GENERIC_TIMER) &&
+                    armkvm_guest_has_ptimer();
     armkvm_virt_create_gic(s, ms->smp.cpus);
     armkvm_virt_add_device(s, "uart", TYPE_PL011, AKV_UART, AKV_SPI_UART);
     armkvm_virt_add_device(s, "rtc", "pl031", AKV_RTC, AKV_SPI_RTC);

@@ -43,6 +43,10 @@ typedef struct ArmkvmVirtRegion {
 #define AKV_APB_CLOCK_HZ        24000000
 
 /* SPI numbers (GIC interrupt ID minus 32). */
+/* The generic timer's physical timer: secure and non-secure PPI (INTIDs). */
+#define AKV_INTID_TIMER_S       29
+#define AKV_INTID_TIMER_NS      30
+
 #define AKV_SPI_UART            1
 #define AKV_SPI_RTC             2
 #define AKV_SPI_TIMER           3
@@ -54,6 +58,7 @@ struct ArmkvmVirtState {
     uint64_t ram_base;
     ArmkvmVirtRegion map[AKV_NR_REGIONS];
     DeviceState *gic;
+    bool arch_timer;            /* the guest gets the CPU's generic timer */
     struct arm_boot_info boot;
     int fdt_size;
 };

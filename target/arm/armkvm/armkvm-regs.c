@@ -90,6 +90,10 @@ static void armkvm_cp15_from_env(CPUARMState *env, struct armkvm_cp15_regs *c)
     c->dfar = env->cp15.dfar_ns;
     c->ifsr = env->cp15.ifsr_ns;
     c->ifar = env->cp15.ifar_ns;
+    c->cntp_ctl = env->cp15.c14_timer[GTIMER_PHYS].ctl;
+    c->cntp_cval_lo = env->cp15.c14_timer[GTIMER_PHYS].cval;
+    c->cntp_cval_hi = env->cp15.c14_timer[GTIMER_PHYS].cval >> 32;
+    c->cntkctl = env->cp15.c14_cntkctl;
 }
 
 static void armkvm_cp15_to_env(const struct armkvm_cp15_regs *c,
@@ -110,6 +114,10 @@ static void armkvm_cp15_to_env(const struct armkvm_cp15_regs *c,
     env->cp15.dfar_ns = c->dfar;
     env->cp15.ifsr_ns = c->ifsr;
     env->cp15.ifar_ns = c->ifar;
+    env->cp15.c14_timer[GTIMER_PHYS].ctl = c->cntp_ctl;
+    env->cp15.c14_timer[GTIMER_PHYS].cval =
+        ((uint64_t)c->cntp_cval_hi << 32) | c->cntp_cval_lo;
+    env->cp15.c14_cntkctl = c->cntkctl;
     /* The translation regime changed behind TCG's back. */
     tlb_flush(env_cpu(env));
 }

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: the guest's timer, in the kernel.
+ *
+ * On CPUs with the generic timer the stock host kernel runs on the virtual
+ * timer (CNTV) and leaves the physical one (CNTP) alone, so a privileged-mode
+ * guest programs CNTP natively: reading the counter and rearming the timer
+ * cost no exit. The world switch loads the guest's CNTP (and CNTKCTL, its
+ * PL0 access control) on entry and stops CNTP on exit. When it fires while
+ * the guest runs, its interrupt (the non-secure physical timer PPI, which
+ * armkvm claims) ends the guest's run like any host interrupt; the run loop
+ * then reports the timer's level to userspace (run->timer_level), which
+ * wires it to the guest's interrupt controller, as KVM does with a
+ * userspace irqchip. While the vCPU waits for an interrupt, an hrtimer
+ * stands in for CNTP.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/of.h>
+#include <linux/of_irq.h>
+#include <linux/percpu.h>
+#include <asm/cputype.h>
+
+#include "armkvm.h"
+
+/* The timer PPIs in the order of the DT binding: secure and non-secure physical. */
+#define PTIMER_PPIS		2
+
+static int armkvm_ptimer_irqs[PTIMER_PPIS];
+static int __percpu *armkvm_ptimer_cookie;
+static u32 armkvm_cntfrq;
+
+bool armkvm_have_ptimer(void)
+{
+	return armkvm_cntfrq != 0;
+}
+
+static u64 armkvm_cntpct(void)
+{
+	u64 cnt;
+
+	isb();
+	asm volatile("mrrc p15, 0, %Q0, %R0, c14" : "=r" (cnt));	/* CNTPCT */
+	return cnt;
+}
+
+static u64 armkvm_cval(const struct armkvm_cp15_regs *c)
+{
+	return ((u64)c->cntp_cval_hi << 32) | c->cntp_cval_lo;
+}
+
+/* The guest's CNTP output: enabled, not masked and expired. */
+bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu)
+{
+	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+
+	if (!vcpu->sw.has_ptimer ||
+	    (c->cntp_ctl & (CNTP_CTL_ENABLE | CNTP_CTL_IMASK)) != CNTP_CTL_ENABLE)
+		return false;
+	return armkvm_cntpct() >= armkvm_cval(c);
+}
+
+/* Nanoseconds until the guest's CNTP fires; 0 if it has, U64_MAX if it will not. */
+u64 armkvm_ptimer_ns_left(const struct armkvm_vcpu *vcpu)
+{
+	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	u64 now, cval;
+
+	if (!vcpu->sw.has_ptimer ||
+	    (c->cntp_ctl & (CNTP_CTL_ENABLE | CNTP_CTL_IMASK)) != CNTP_CTL_ENABLE)
+		return U64_MAX;
+	now = armkvm_cntpct();
+	cval = armkvm_cval(c);
+	if (cval <= now)
+		return 0;
+	return mul_u64_u32_div(cval - now, NSEC_PER_SEC, armkvm_cntfrq);
+}
+
+/*
+ * Taken only in the host, after an exit: the world switch has stopped CNTP
+ * already, so this interrupt has done its job (ending the guest's run).
+ */
+static irqreturn_t armkvm_ptimer_isr(int irq, void *cookie)
+{
+	asm volatile("mcr p15, 0, %0, c14, c2, 1" : : "r" (0));	/* CNTP_CTL */
+	isb();
+	return IRQ_HANDLED;
+}
+
+static void armkvm_ptimer_enable(void *unused)
+{
+	int i;
+
+	asm volatile("mcr p15, 0, %0, c14, c2, 1" : : "r" (0));
+	isb();
+	for (i = 0; i < PTIMER_PPIS; i++)
+		if (armkvm_ptimer_irqs[i])
+			enable_percpu_irq(armkvm_ptimer_irqs[i],
+					  irq_get_trigger_type(armkvm_ptimer_irqs[i]));
+}
+
+static void armkvm_ptimer_disable(void *unused)
+{
+	int i;
+
+	for (i = 0; i < PTIMER_PPIS; i++)
+		if (armkvm_ptimer_irqs[i])
+			disable_percpu_irq(armkvm_ptimer_irqs[i]);
+}
+
+static void armkvm_ptimer_free(void)
+{
+	int i;
+
+	for (i = 0; i < PTIMER_PPIS; i++) {
+		if (armkvm_ptimer_irqs[i])
+			free_percpu_irq(armkvm_ptimer_irqs[i], armkvm_ptimer_cookie);
+		armkvm_ptimer_irqs[i] = 0;
+	}
+	free_percpu(armkvm_ptimer_cookie);
+	armkvm_ptimer_cookie = NULL;
+}
+
+/*
+ * Claims the physical timer's interrupts. Without a generic timer, or
+ * without its interrupts in the device tree, guests use a device timer
+ * (armkvm-virt's SP804): not an error.
+ */
+void armkvm_ptimer_init(void)
+{
+	struct device_node *np;
+	u32 freq;
+	int i, ret, claimed = 0;
+
+	if (!((read_cpuid_ext(CPUID_EXT_PFR1) >> 16) & 0xf))
+		return;
+	asm volatile("mrc p15, 0, %0, c14, c0, 0" : "=r" (freq));	/* CNTFRQ */
+	np = of_find_compatible_node(NULL, NULL, "arm,armv7-timer");
+	if (!np || !freq) {
+		of_node_put(np);
+		pr_info("armkvm: no generic timer to give guests\n");
+		return;
+	}
+	armkvm_ptimer_cookie = alloc_percpu(int);
+	if (!armkvm_ptimer_cookie) {
+		of_node_put(np);
+		return;
+	}
+	for (i = 0; i < PTIMER_PPIS; i++) {
+		int irq = irq_of_parse_and_map(np, i);
+
+		if (irq <= 0)
+			continue;
+		ret = request_percpu_irq(irq, armkvm_ptimer_isr, "armkvm-ptimer",
+					 armkvm_ptimer_cookie);
+		if (ret) {
+			pr_warn("armkvm: cannot claim the physical timer's interrupt %d: %d\n",
+				irq, ret);
+			continue;
+		}
+		armkvm_ptimer_irqs[i] = irq;
+		claimed++;
+	}
+	of_node_put(np);
+	if (!claimed) {
+		armkvm_ptimer_free();
+		return;
+	}
+	on_each_cpu(armkvm_ptimer_enable, NULL, 1);
+	armkvm_cntfrq = freq;
+	pr_info("armkvm: guests get the physical timer (%u Hz)\n", freq);
+}
+
+void armkvm_ptimer_exit(void)
+{
+	if (!armkvm_have_ptimer())
+		return;
+	on_each_cpu(armkvm_ptimer_disable, NULL, 1);
+	armkvm_ptimer_free();
+	armkvm_cntfrq = 0;
+}
