@@ -9,13 +9,16 @@
  *   Called in SVC mode with IRQs and FIQs masked. Saves the host's callee-saved
  *   registers, banked ABT/UND/IRQ/FIQ registers and CP15 state, loads the
  *   CP15 registers the guest owns from sw->hw (translation tables, DACR,
- *   memory attributes, context and thread IDs, fault registers) and armkvm's
- *   vectors (VBAR, SCTLR.V=0), flushes the TLB and branch predictor, loads the
- *   guest's registers and returns to the guest. The next exception the CPU
- *   takes while the guest runs enters armkvm_vectors, which saves the guest's
- *   registers into sw->guest and its CP15 registers into sw->hw, records the
- *   vector (ARMKVM_VEC_*) and the exception's LR, restores the host exactly
- *   and returns the vector number to the caller.
+ *   memory attributes, context and thread IDs, fault registers), the guest's
+ *   physical timer and CNTKCTL (if sw->has_ptimer), and armkvm's vectors
+ *   (VBAR, SCTLR.V=0), flushes the TLB and branch predictor, loads the guest's
+ *   registers and returns to the guest. Guest exceptions that armkvm_forward
+ *   may forward go straight on to the guest's vectors. Any other exception
+ *   the CPU takes while the guest runs leaves through armkvm_exit, which
+ *   saves the guest's registers into sw->guest and its CP15 registers into
+ *   sw->hw, saves and stops its timer, records the vector (ARMKVM_VEC_*) and
+ *   the exception's LR, restores the host exactly and returns the vector
+ *   number to the caller.
  *
  *   Only the module area (0xbf000000-0xbfffffff, where this code and *sw
  *   live: the caller passes its per-CPU passage in the module's .bss) is

@@ -78,7 +78,7 @@ static void test_fdt(void)
 {
     QTestState *qts = qtest_init("-M armkvm-virt -smp 2 -m 128");
     g_autofree void *fdt = dump_fdt(qts);
-    int node;
+    int node, len;
 
     g_assert_cmpint(fdt_node_check_compatible(fdt, 0, "armkvm,virt"), ==, 0);
     g_assert_cmpint(count_compatible(fdt, "arm,cortex-a15"), ==, 2);
@@ -105,8 +105,19 @@ static void test_fdt(void)
     g_assert_cmphex(fdt_cell(fdt, node, "reg", 0), ==, TIMER);
     g_assert_cmpuint(fdt_cell(fdt, node, "interrupts", 1), ==, SPI_TIMER);
 
-    /* The guest must never be offered the host's architected timer. */
-    g_assert_cmpint(count_compatible(fdt, "arm,armv7-timer"), ==, 0);
+    /*
+     * The generic timer: its physical timer's PPIs (13 secure, 14 non-secure)
+     * and nothing else, so the guest never uses the virtual timer the host
+     * runs on.
+     */
+    g_assert_cmpint(count_compatible(fdt, "arm,armv7-timer"), ==, 1);
+    node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv7-timer");
+    g_assert_nonnull(fdt_getprop(fdt, node, "interrupts", &len));
+    g_assert_cmpint(len, ==, 6 * 4);
+    g_assert_cmpuint(fdt_cell(fdt, node, "interrupts", 0), ==, 1);
+    g_assert_cmpuint(fdt_cell(fdt, node, "interrupts", 1), ==, 13);
+    g_assert_cmpuint(fdt_cell(fdt, node, "interrupts", 3), ==, 1);
+    g_assert_cmpuint(fdt_cell(fdt, node, "interrupts", 4), ==, 14);
     g_assert_cmpint(count_compatible(fdt, "virtio,mmio"), ==, NUM_VIRTIO);
 
     node = fdt_path_offset(fdt, "/memory@40000000");
