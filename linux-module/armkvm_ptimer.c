@@ -16,6 +16,7 @@
  *
  * Copyright (c) 2026 The armkvm developers
  */
+#include <linux/cpuhotplug.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/of.h>
@@ -29,6 +30,7 @@
 #define PTIMER_PPIS		2
 
 static int armkvm_ptimer_irqs[PTIMER_PPIS];
+static int armkvm_ptimer_cpuhp = -1;
 static int __percpu *armkvm_ptimer_cookie;
 static u32 armkvm_cntfrq;
 
@@ -89,7 +91,8 @@ static irqreturn_t armkvm_ptimer_isr(int irq, void *cookie)
 	return IRQ_HANDLED;
 }
 
-static void armkvm_ptimer_enable(void *unused)
+/* Each CPU, as it comes online (and those online now): CNTP stopped, its PPIs enabled. */
+static int armkvm_ptimer_cpu_up(unsigned int cpu)
 {
 	int i;
 
@@ -99,15 +102,17 @@ static void armkvm_ptimer_enable(void *unused)
 		if (armkvm_ptimer_irqs[i])
 			enable_percpu_irq(armkvm_ptimer_irqs[i],
 					  irq_get_trigger_type(armkvm_ptimer_irqs[i]));
+	return 0;
 }
 
-static void armkvm_ptimer_disable(void *unused)
+static int armkvm_ptimer_cpu_down(unsigned int cpu)
 {
 	int i;
 
 	for (i = 0; i < PTIMER_PPIS; i++)
 		if (armkvm_ptimer_irqs[i])
 			disable_percpu_irq(armkvm_ptimer_irqs[i]);
+	return 0;
 }
 
 static void armkvm_ptimer_free(void)
@@ -168,7 +173,14 @@ void armkvm_ptimer_init(void)
 		armkvm_ptimer_free();
 		return;
 	}
-	on_each_cpu(armkvm_ptimer_enable, NULL, 1);
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "armkvm/ptimer:online",
+				armkvm_ptimer_cpu_up, armkvm_ptimer_cpu_down);
+	if (ret < 0) {
+		pr_warn("armkvm: cannot follow CPU hotplug for the physical timer: %d\n", ret);
+		armkvm_ptimer_free();
+		return;
+	}
+	armkvm_ptimer_cpuhp = ret;
 	armkvm_cntfrq = freq;
 	pr_info("armkvm: guests get the physical timer (%u Hz)\n", freq);
 }
@@ -177,7 +189,8 @@ void armkvm_ptimer_exit(void)
 {
 	if (!armkvm_have_ptimer())
 		return;
-	on_each_cpu(armkvm_ptimer_disable, NULL, 1);
+	cpuhp_remove_state(armkvm_ptimer_cpuhp);
+	armkvm_ptimer_cpuhp = -1;
 	armkvm_ptimer_free();
 	armkvm_cntfrq = 0;
 }

@@ -2,8 +2,10 @@
 # The Linux guest benchmark (figures, not a test): in one lab boot, the time from QEMU's start
 # to the guest's user space, and a CPU-bound, a syscall-bound and a fork-bound workload
 # (tests/lab/guest-workload.c "bench") natively on the lab host, in our Linux guest under
-# -accel armkvm (privileged mode) and under -accel tcg; then the ratios. docs/benchmarks.md
-# records the results.
+# -accel armkvm (privileged mode) and under -accel tcg; then the ratios. Twice: on the wall
+# clock, and in a second boot with -icount shift=0, where time is instructions executed (one
+# per ns), free of the emulated lab's uneven cost per instruction and of the build machine's
+# load. docs/benchmarks.md records the results.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -12,8 +14,7 @@ kernel=$(bash "$ARMKVM_TOP/scripts/build-guest-kernel.sh")/zImage
 out="$ARMKVM_BUILD/bench-linux"
 bash "$ARMKVM_TOP/scripts/build-linux-guest-initrd.sh" "$out" >/dev/null
 
-ARMKVM_LAB_DIR=$lab "$ARMKVM_TOP/lab/run" --timeout 1800 --file "$kernel:zImage" \
-    --file "$out/initrd.cpio.gz:initrd" --file "$out/workload:workload" -- '
+cmd='
 now_ms() { awk "{ printf \"%d\n\", \$1 * 1000 }" /proc/uptime; }
 ./workload bench >/dev/null        # each figure is a second run, translated code warm
 ./workload bench | sed "s/^figure: /figure: native: /"
@@ -44,11 +45,19 @@ for run in armkvm tcg stats; do
     done
     }
 done
-sed "s/^/qmp: /" /tmp/qmp.log' >"$out/lab.txt"
-grep "^figure:" "$out/lab.txt" | grep -v "^figure: stats:" | tee "$out/figures.txt"
+sed "s/^/qmp: /" /tmp/qmp.log'
+
+# One lab boot ($1: wall or icount): figures, exits per workload, ratios.
+bench_boot() {
+local clock=$1 lab_txt="$out/lab-$1.txt" figures="$out/figures-$1.txt"
+ARMKVM_LAB_DIR=$lab "$ARMKVM_TOP/lab/run" $([ "$clock" = icount ] && echo --icount) \
+    --timeout 1800 --file "$kernel:zImage" --file "$out/initrd.cpio.gz:initrd" \
+    --file "$out/workload:workload" -- "$cmd" >"$lab_txt"
+echo "== $clock clock"
+grep "^figure:" "$lab_txt" | grep -v "^figure: stats:" | tee "$figures"
 
 # Exits per workload: the differences between the vCPU's statistics before and after each.
-python3 - "$out/lab.txt" <<'PY' | tee -a "$out/figures.txt"
+python3 - "$lab_txt" <<'PY' | tee -a "$figures"
 import re, sys
 snaps = []
 for line in open(sys.argv[1]):
@@ -71,4 +80,8 @@ awk '/^figure: [a-z]+: workload/ { t[$2 $4] = $(NF - 1) }
              if (a > 0 && g > 0)
                  printf "figure: %s guest/native %.2f, guest/TCG speed-up %.1fx\n", k, n / a, g / a
          }
-     }' "$out/figures.txt"
+     }' "$figures"
+}
+
+bench_boot wall
+bench_boot icount

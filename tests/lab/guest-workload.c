@@ -208,17 +208,17 @@ static void bench(void)
     for (uint32_t i = 0; i < 100000000u; i++) {
         x = x * 1664525u + 1013904223u;
     }
-    printf("figure: workload cpu: 10^8 LCG steps %.0f ms\n", (now() - t) * 1e3);
+    printf("figure: workload cpu: 10^8 LCG steps %.1f ms\n", (now() - t) * 1e3);
     usleep(500000);     /* quiet while the host reads its statistics */
     t = now();
     for (int i = 0; i < 20000; i++) {
         syscall(SYS_getppid);
     }
-    printf("figure: workload syscall: 20000 getppid %.0f ms\n", (now() - t) * 1e3);
+    printf("figure: workload syscall: 20000 getppid %.1f ms\n", (now() - t) * 1e3);
     usleep(500000);
     t = now();
     fork_exec(100);
-    printf("figure: workload fork: 100 fork+exec+wait %.0f ms\n", (now() - t) * 1e3);
+    printf("figure: workload fork: 100 fork+exec+wait %.1f ms\n", (now() - t) * 1e3);
     usleep(500000);
 }
 
