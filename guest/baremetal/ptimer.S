@@ -168,21 +168,7 @@ irq_handler:
 	pop	{r0-r3, lr}
 	subs	pc, lr, #4
 
-unexpected:
-	ldr	r0, =msg_unexpected
-	bl	puts
-	power_off
-
-	.balign	32
-vectors:
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	unexpected
-	b	irq_handler
-	b	unexpected
+	irq_only_vectors irq_handler
 
 	define_puts
 	.ltorg
