@@ -24,6 +24,7 @@
 
 #define CNTP_CTL_ENABLE		(1u << 0)
 #define CNTP_CTL_IMASK		(1u << 1)
+#define CNTKCTL_MASK		0x3ffu	/* PL0 access, event stream */
 
 /* SCTLR.M: the one bit of SCTLR that is the guest's (struct armkvm_cp15_regs). */
 #define SCTLR_M			(1u << 0)
@@ -59,7 +60,7 @@ struct armkvm_switch {
 	u32 fwd_vectors;		/* bit ARMKVM_VEC_x: x may be forwarded */
 	u32 fwd_lr, fwd_spsr;		/* scratch: the exception's LR and SPSR */
 	u32 forwarded;			/* exceptions forwarded since entry */
-	u32 has_ptimer;			/* the guest owns CNTP (armkvm_ptimer.c) */
+	u32 has_gtimer;			/* the CPU has the generic timer: swap CNTP, CNTKCTL */
 	u32 host_cntkctl;
 };
 
@@ -137,6 +138,8 @@ int armkvm_mmio_complete(struct armkvm_vcpu *vcpu);
 void armkvm_ptimer_init(void);
 void armkvm_ptimer_exit(void);
 bool armkvm_have_ptimer(void);
+bool armkvm_cpu_has_gtimer(void);
+void armkvm_ptimer_mask_local(bool mask);
 bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu);
 u64 armkvm_ptimer_ns_left(const struct armkvm_vcpu *vcpu);
 

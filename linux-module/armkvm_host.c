@@ -20,6 +20,8 @@
 #define MIDR_ARCH_CPUID_SCHEME	0xf
 /* ID_MMFR0[3:0]: 2 = VMSAv6, 3 or more = VMSAv7 (5 adds long descriptors). */
 #define MMFR0_VMSA_V6		2
+/* SCTLR.TE and EE: exceptions taken in Thumb state or big-endian. */
+#define SCTLR_TE_EE		((1u << 30) | (1u << 25))
 
 int armkvm_check_host(void)
 {
@@ -39,6 +41,12 @@ int armkvm_check_host(void)
 	}
 	if (IS_ENABLED(CONFIG_ARM_LPAE)) {
 		pr_err("armkvm: this kernel uses LPAE page tables; armkvm needs a kernel with short-descriptor page tables (CONFIG_ARM_LPAE=n)\n");
+		return -ENODEV;
+	}
+	/* armkvm's vectors are ARM code, and it takes guest exceptions as little-endian ARM. */
+	if (armkvm_host_sctlr() & SCTLR_TE_EE) {
+		pr_err("armkvm: this kernel takes exceptions in Thumb state or big-endian (SCTLR %08x): not supported\n",
+		       armkvm_host_sctlr());
 		return -ENODEV;
 	}
 	pr_info("armkvm: CPU MIDR %08x, VMSA %u: supported\n", midr, vmsa);

@@ -29,6 +29,12 @@
 /* The timer PPIs in the order of the DT binding: secure and non-secure physical. */
 #define PTIMER_PPIS		2
 
+static const struct of_device_id armkvm_timer_of_match[] = {
+	{ .compatible = "arm,armv7-timer" },
+	{ .compatible = "arm,armv8-timer" },
+	{ }
+};
+
 static int armkvm_ptimer_irqs[PTIMER_PPIS];
 static int armkvm_ptimer_cpuhp = -1;
 static int __percpu *armkvm_ptimer_cookie;
@@ -37,6 +43,38 @@ static u32 armkvm_cntfrq;
 bool armkvm_have_ptimer(void)
 {
 	return armkvm_cntfrq != 0;
+}
+
+/*
+ * Whether the world switch swaps CNTP and CNTKCTL: on every CPU with the
+ * generic timer, even if the guest was not given it, so that nothing a guest
+ * writes there reaches the host.
+ */
+bool armkvm_cpu_has_gtimer(void)
+{
+	return (read_cpuid_ext(CPUID_EXT_PFR1) >> 16) & 0xf;
+}
+
+/*
+ * While the guest's timer output is reported high, its interrupt stays
+ * disabled on this CPU for the guest's run: until the guest rearms the
+ * timer, each entry would otherwise end at once with the same interrupt
+ * (a guest that unmasks before it rearms, or whose GIC holds the interrupt
+ * back). The level is checked again at every exit. Preemption is disabled.
+ */
+void armkvm_ptimer_mask_local(bool mask)
+{
+	int i;
+
+	for (i = 0; i < PTIMER_PPIS; i++) {
+		if (!armkvm_ptimer_irqs[i])
+			continue;
+		if (mask)
+			disable_percpu_irq(armkvm_ptimer_irqs[i]);
+		else
+			enable_percpu_irq(armkvm_ptimer_irqs[i],
+					  irq_get_trigger_type(armkvm_ptimer_irqs[i]));
+	}
 }
 
 static u64 armkvm_cntpct(void)
@@ -58,7 +96,7 @@ bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu)
 {
 	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
 
-	if (!vcpu->sw.has_ptimer ||
+	if (!armkvm_have_ptimer() ||
 	    (c->cntp_ctl & (CNTP_CTL_ENABLE | CNTP_CTL_IMASK)) != CNTP_CTL_ENABLE)
 		return false;
 	return armkvm_cntpct() >= armkvm_cval(c);
@@ -68,16 +106,18 @@ bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu)
 u64 armkvm_ptimer_ns_left(const struct armkvm_vcpu *vcpu)
 {
 	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
-	u64 now, cval;
+	u64 now, cval, ticks;
 
-	if (!vcpu->sw.has_ptimer ||
+	if (!armkvm_have_ptimer() ||
 	    (c->cntp_ctl & (CNTP_CTL_ENABLE | CNTP_CTL_IMASK)) != CNTP_CTL_ENABLE)
 		return U64_MAX;
 	now = armkvm_cntpct();
 	cval = armkvm_cval(c);
 	if (cval <= now)
 		return 0;
-	return mul_u64_u32_div(cval - now, NSEC_PER_SEC, armkvm_cntfrq);
+	/* At most an hour (then the vCPU wakes and waits again): no overflow below. */
+	ticks = min_t(u64, cval - now, (u64)armkvm_cntfrq * 3600);
+	return mul_u64_u32_div(ticks, NSEC_PER_SEC, armkvm_cntfrq) + 1;	/* never early */
 }
 
 /*
@@ -139,10 +179,10 @@ void armkvm_ptimer_init(void)
 	u32 freq;
 	int i, ret, claimed = 0;
 
-	if (!((read_cpuid_ext(CPUID_EXT_PFR1) >> 16) & 0xf))
+	if (!armkvm_cpu_has_gtimer())
 		return;
 	asm volatile("mrc p15, 0, %0, c14, c0, 0" : "=r" (freq));	/* CNTFRQ */
-	np = of_find_compatible_node(NULL, NULL, "arm,armv7-timer");
+	np = of_find_matching_node(NULL, armkvm_timer_of_match);
 	if (!np || !freq) {
 		of_node_put(np);
 		pr_info("armkvm: no generic timer to give guests\n");

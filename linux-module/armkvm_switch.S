@@ -10,7 +10,7 @@
  *   registers, banked ABT/UND/IRQ/FIQ registers and CP15 state, loads the
  *   CP15 registers the guest owns from sw->hw (translation tables, DACR,
  *   memory attributes, context and thread IDs, fault registers), the guest's
- *   physical timer and CNTKCTL (if sw->has_ptimer), and armkvm's vectors
+ *   physical timer and CNTKCTL (if sw->has_gtimer), and armkvm's vectors
  *   (VBAR, SCTLR.V=0), flushes the TLB and branch predictor, loads the guest's
  *   registers and returns to the guest. Guest exceptions that armkvm_forward
  *   may forward go straight on to the guest's vectors. Any other exception
@@ -35,6 +35,7 @@
 #include <linux/linkage.h>
 #include <asm/assembler.h>
 
+#define MODE_USR	0x10
 #define MODE_FIQ	0x11
 #define MODE_IRQ	0x12
 #define MODE_SVC	0x13
@@ -71,7 +72,7 @@
 #define SW_FWD_VECTORS	928
 #define SW_FWD_LR	932	/* the exception's lr and spsr (SRS), sp_fiq points here */
 #define SW_FORWARDED	940
-#define SW_HAS_PTIMER	944
+#define SW_HAS_GTIMER	944
 #define SW_HOST_CNTKCTL	948
 
 #define SCTLR_V		(1 << 13)
@@ -144,6 +145,7 @@ ENTRY(armkvm_world_switch)
 	str	sp, [r0, #SW_HOST_SP]
 	mrs	r2, cpsr
 	str	r2, [r0, #SW_HOST_CPSR]
+	cpsid	a			@ no asynchronous abort inside the switch (restored on return)
 
 	/* The host's banked registers of the modes the guest will use. */
 	add	r1, r0, #SW_HOST_BANKED
@@ -200,7 +202,7 @@ ENTRY(armkvm_world_switch)
 	mcr	p15, 0, r3, c6, c0, 0		@ DFAR
 	mcr	p15, 0, r4, c5, c0, 1		@ IFSR
 	mcr	p15, 0, r5, c6, c0, 2		@ IFAR
-	ldr	r2, [r0, #SW_HAS_PTIMER]
+	ldr	r2, [r0, #SW_HAS_GTIMER]
 	cmp	r2, #0
 	beq	1f
 	mrc	p15, 0, r2, c14, c1, 0		@ CNTKCTL: the host's
@@ -272,7 +274,7 @@ armkvm_vec_\name:
 	.macro	guest_vector name, number
 armkvm_vec_\name:
 	srsia	sp, #MODE_FIQ
-	cpsid	if, #MODE_FIQ
+	cpsid	aif, #MODE_FIQ
 	mov	r8, #\number
 	b	armkvm_forward
 	.endm
@@ -308,6 +310,10 @@ armkvm_forward:
 	ldr	r11, [r9, #SW_FORWARDED]
 	cmp	r11, #FWD_BUDGET
 	bhs	armkvm_exit
+	ldr	r10, [sp, #4]			@ taken in FIQ mode: in armkvm's own code
+	and	r10, r10, #0x1f
+	cmp	r10, #MODE_FIQ
+	beq	armkvm_exit
 	cmp	r8, #4				@ DABT: a domain fault is a device access
 	bne	1f
 	mrc	p15, 0, r10, c5, c0, 0		@ DFSR
@@ -328,11 +334,14 @@ armkvm_forward:
 	str	r10, [r9, #SW_GUEST_DFSR + 8]
 	str	r11, [r9, #SW_GUEST_DFSR + 12]
 	b	2f
-4:	cmp	r8, #1				@ UND: an ARM-state HVC is a hypercall
+4:	cmp	r8, #1				@ UND: an ARM-state HVC at PL1 is a hypercall
 	bne	2f
 	ldr	r10, [sp, #4]
-	tst	r10, #PSR_T_BIT
-	bne	armkvm_exit			@ Thumb: leave it to armkvm_handle_exit
+	tst	r10, #PSR_T_BIT			@ Thumb, or user mode: the guest's to handle
+	bne	2f
+	and	r10, r10, #0x1f
+	cmp	r10, #MODE_USR
+	beq	2f
 	ldr	r10, [sp]
 	ldr	r10, [r10, #-4]			@ the instruction, just fetched from there
 	ldr	r11, =0xfff000f0
@@ -404,7 +413,7 @@ armkvm_exit:
 	stmia	r10, {r0-r5}
 
 	/* The guest's timer: kept, and stopped (the host never runs it); the host's CNTKCTL. */
-	ldr	r0, [r9, #SW_HAS_PTIMER]
+	ldr	r0, [r9, #SW_HAS_GTIMER]
 	cmp	r0, #0
 	beq	1f
 	mrc	p15, 0, r0, c14, c2, 1		@ CNTP_CTL

@@ -58,7 +58,7 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_lr) != 932);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_spsr) != 936);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, forwarded) != 940);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, has_ptimer) != 944);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, has_gtimer) != 944);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cntkctl) != 948);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.cntp_ctl) != 180);
 }
@@ -342,8 +342,9 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 		return 1;
 	case ARMKVM_VEC_UND:
 		sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
-		if (!thumb && !armkvm_fetch_insn(vcpu, sw->guest.pc, &insn) &&
-		    armkvm_is_hvc(insn)) {
+		/* HVC at PL0 is UNDEFINED, for the guest's kernel to handle. */
+		if (!thumb && (sw->guest.cpsr & MODE_MASK) != USR_MODE &&
+		    !armkvm_fetch_insn(vcpu, sw->guest.pc, &insn) && armkvm_is_hvc(insn)) {
 			vcpu->stats.exits_hypercall++;
 			if (armkvm_hypercall_in_kernel(vcpu)) {
 				sw->guest.pc += 4;
@@ -412,7 +413,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 	struct armkvm_switch *passage;
 	u64 t0;
 	int vector, ret;
-	bool window;
+	bool window, mask_timer;
 
 	/* Complete what userspace did for the last exit. */
 	if (run->exit_reason == ARMKVM_EXIT_MMIO) {
@@ -434,6 +435,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 
 	for (;;) {
 		if (signal_pending(current) || READ_ONCE(run->immediate_exit)) {
+			armkvm_update_timer_level(vcpu);
 			run->exit_reason = ARMKVM_EXIT_INTR;
 			return -EINTR;
 		}
@@ -460,6 +462,9 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 			hrtimer_start(&vcpu->window, ns_to_ktime(WINDOW_POLL_NS),
 				      HRTIMER_MODE_REL_PINNED);
 		armkvm_set_forwarding(vcpu);
+		mask_timer = run->timer_level;
+		if (mask_timer)
+			armkvm_ptimer_mask_local(true);
 		passage = &armkvm_passage[smp_processor_id()];
 		memcpy(passage, &vcpu->sw, sizeof(*passage));
 		armkvm_running[read_cpuid_mpidr() & 0xff] = passage;
@@ -467,6 +472,8 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		vector = armkvm_world_switch(passage);
 		vcpu->stats.guest_ns += ktime_get_ns() - t0;
 		memcpy(&vcpu->sw, passage, sizeof(*passage));
+		if (mask_timer)
+			armkvm_ptimer_mask_local(false);
 		local_fiq_enable();
 		local_irq_enable();	/* a pending physical interrupt is taken here */
 		preempt_enable();
@@ -515,6 +522,7 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 			break;
 		regs.cp15.sctlr &= SCTLR_M;	/* the rest is the host's */
 		regs.cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;	/* ISTATUS is read-only */
+		regs.cp15.cntkctl &= CNTKCTL_MASK;
 		vcpu->sw.guest = regs;
 		vcpu->ram_dirty = true;
 		ret = 0;
@@ -608,7 +616,7 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	vcpu->window.function = armkvm_window_fn;
 	hrtimer_init(&vcpu->ptimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	vcpu->ptimer.function = armkvm_ptimer_fn;
-	vcpu->sw.has_ptimer = armkvm_have_ptimer();
+	vcpu->sw.has_gtimer = armkvm_cpu_has_gtimer();
 	vcpu->vm = vm;
 	vcpu->ram_dirty = true;
 	/* Reset state: SVC mode, interrupts masked, at the start of RAM. */

@@ -67,7 +67,8 @@ for line in open(sys.argv[1]):
 for name, a, b in zip(("cpu", "syscall", "fork"), snaps, snaps[1:]):
     diff = ", ".join("%s %d" % (k, b[k] - a.get(k, 0)) for k in b
                      if k != "guest-ns" and b[k] != a.get(k, 0))
-    print("figure: armkvm: during %s: %s" % (name, diff))
+    in_guest = (b.get("guest-ns", 0) - a.get("guest-ns", 0)) / 1e6
+    print("figure: armkvm: during %s: %s; in the guest %.0f ms" % (name, diff, in_guest))
 PY
 
 # Ratios: guest/native (higher is better: native time / guest time) and guest/TCG speed-up.
