@@ -56,11 +56,12 @@ bool armkvm_cpu_has_gtimer(void)
 }
 
 /*
- * While the guest's timer output is reported high, its interrupt stays
- * disabled on this CPU for the guest's run: until the guest rearms the
- * timer, each entry would otherwise end at once with the same interrupt
- * (a guest that unmasks before it rearms, or whose GIC holds the interrupt
- * back). The level is checked again at every exit. Preemption is disabled.
+ * The timer's PPIs off (mask) or on, on this CPU; preemption is disabled.
+ * Besides CPU hotplug: while the guest's timer output is reported high, its
+ * interrupt stays off for the guest's run, since until the guest rearms the
+ * timer each entry would otherwise end at once with the same interrupt (a
+ * guest that unmasks before it rearms, or whose GIC holds the interrupt
+ * back). The level is checked again at every exit.
  */
 void armkvm_ptimer_mask_local(bool mask)
 {
@@ -75,6 +76,20 @@ void armkvm_ptimer_mask_local(bool mask)
 			enable_percpu_irq(armkvm_ptimer_irqs[i],
 					  irq_get_trigger_type(armkvm_ptimer_irqs[i]));
 	}
+}
+
+/* CNTP stopped: this CPU's physical timer runs no guest's deadline now. */
+static void armkvm_cntp_stop(void)
+{
+	asm volatile("mcr p15, 0, %0, c14, c2, 1" : : "r" (0));	/* CNTP_CTL */
+	isb();
+}
+
+/* The guest's CNTP can fire: enabled and not masked (its deadline aside). */
+static bool armkvm_ptimer_armed(const struct armkvm_cp15_regs *c)
+{
+	return armkvm_have_ptimer() &&
+	       (c->cntp_ctl & (CNTP_CTL_ENABLE | CNTP_CTL_IMASK)) == CNTP_CTL_ENABLE;
 }
 
 static u64 armkvm_cntpct(void)
@@ -96,10 +111,7 @@ bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu)
 {
 	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
 
-	if (!armkvm_have_ptimer() ||
-	    (c->cntp_ctl & (CNTP_CTL_ENABLE | CNTP_CTL_IMASK)) != CNTP_CTL_ENABLE)
-		return false;
-	return armkvm_cntpct() >= armkvm_cval(c);
+	return armkvm_ptimer_armed(c) && armkvm_cntpct() >= armkvm_cval(c);
 }
 
 /* Nanoseconds until the guest's CNTP fires; 0 if it has, U64_MAX if it will not. */
@@ -108,8 +120,7 @@ u64 armkvm_ptimer_ns_left(const struct armkvm_vcpu *vcpu)
 	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
 	u64 now, cval, ticks;
 
-	if (!armkvm_have_ptimer() ||
-	    (c->cntp_ctl & (CNTP_CTL_ENABLE | CNTP_CTL_IMASK)) != CNTP_CTL_ENABLE)
+	if (!armkvm_ptimer_armed(c))
 		return U64_MAX;
 	now = armkvm_cntpct();
 	cval = armkvm_cval(c);
@@ -126,32 +137,21 @@ u64 armkvm_ptimer_ns_left(const struct armkvm_vcpu *vcpu)
  */
 static irqreturn_t armkvm_ptimer_isr(int irq, void *cookie)
 {
-	asm volatile("mcr p15, 0, %0, c14, c2, 1" : : "r" (0));	/* CNTP_CTL */
-	isb();
+	armkvm_cntp_stop();
 	return IRQ_HANDLED;
 }
 
 /* Each CPU, as it comes online (and those online now): CNTP stopped, its PPIs enabled. */
 static int armkvm_ptimer_cpu_up(unsigned int cpu)
 {
-	int i;
-
-	asm volatile("mcr p15, 0, %0, c14, c2, 1" : : "r" (0));
-	isb();
-	for (i = 0; i < PTIMER_PPIS; i++)
-		if (armkvm_ptimer_irqs[i])
-			enable_percpu_irq(armkvm_ptimer_irqs[i],
-					  irq_get_trigger_type(armkvm_ptimer_irqs[i]));
+	armkvm_cntp_stop();
+	armkvm_ptimer_mask_local(false);
 	return 0;
 }
 
 static int armkvm_ptimer_cpu_down(unsigned int cpu)
 {
-	int i;
-
-	for (i = 0; i < PTIMER_PPIS; i++)
-		if (armkvm_ptimer_irqs[i])
-			disable_percpu_irq(armkvm_ptimer_irqs[i]);
+	armkvm_ptimer_mask_local(true);
 	return 0;
 }
 

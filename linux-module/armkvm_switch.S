@@ -307,24 +307,24 @@ armkvm_forward:
 	mov	r11, #1
 	tst	r10, r11, lsl r8
 	beq	armkvm_exit
-	ldr	r11, [r9, #SW_FORWARDED]
-	cmp	r11, #FWD_BUDGET
+	ldr	lr, [r9, #SW_FORWARDED]		@ lr: exceptions forwarded since entry
+	cmp	lr, #FWD_BUDGET
 	bhs	armkvm_exit
-	ldr	r10, [sp, #4]			@ taken in FIQ mode: in armkvm's own code
-	and	r10, r10, #0x1f
-	cmp	r10, #MODE_FIQ
+	ldr	r12, [sp, #4]			@ r12: the CPSR the exception interrupted
+	and	r10, r12, #0x1f
+	cmp	r10, #MODE_FIQ			@ taken in FIQ mode: in armkvm's own code
 	beq	armkvm_exit
 	cmp	r8, #4				@ DABT: a domain fault is a device access
 	bne	1f
 	mrc	p15, 0, r10, c5, c0, 0		@ DFSR
-	mrc	p15, 0, r11, c6, c0, 0		@ DFAR
-	and	r12, r10, #0xf
 	tst	r10, #1 << 10			@ FS[4]
 	bne	3f
-	cmp	r12, #0x9
-	cmpne	r12, #0xb
+	and	r11, r10, #0xf
+	cmp	r11, #0x9
+	cmpne	r11, #0xb
 	beq	armkvm_exit
-3:	str	r10, [r9, #SW_GUEST_DFSR]	@ the guest's own abort: its fault registers
+3:	mrc	p15, 0, r11, c6, c0, 0		@ DFAR
+	str	r10, [r9, #SW_GUEST_DFSR]	@ the guest's own abort: its fault registers
 	str	r11, [r9, #SW_GUEST_DFSR + 4]
 	b	2f
 1:	cmp	r8, #3				@ PABT
@@ -336,10 +336,9 @@ armkvm_forward:
 	b	2f
 4:	cmp	r8, #1				@ UND: an ARM-state HVC at PL1 is a hypercall
 	bne	2f
-	ldr	r10, [sp, #4]
-	tst	r10, #PSR_T_BIT			@ Thumb, or user mode: the guest's to handle
+	tst	r12, #PSR_T_BIT			@ Thumb, or user mode: the guest's to handle
 	bne	2f
-	and	r10, r10, #0x1f
+	and	r10, r12, #0x1f
 	cmp	r10, #MODE_USR
 	beq	2f
 	ldr	r10, [sp]
@@ -349,17 +348,15 @@ armkvm_forward:
 	ldr	r11, =0xe1400070
 	cmp	r10, r11
 	beq	armkvm_exit
-2:	ldr	r10, [sp, #4]			@ the guest's CPSR before the exception
-	bic	r10, r10, #0x3f			@ mode, T
+2:	bic	r10, r12, #0x3f			@ mode, T
 	bic	r10, r10, #0xfe00		@ IT[7:2], E
 	bic	r10, r10, #0x07000000		@ IT[1:0], J
 	adr	r11, armkvm_entry_psr
 	ldr	r11, [r11, r8, lsl #2]
 	orr	r10, r10, r11
 	msr	spsr_cxsf, r10
-	ldr	r11, [r9, #SW_FORWARDED]
-	add	r11, r11, #1
-	str	r11, [r9, #SW_FORWARDED]
+	add	lr, lr, #1
+	str	lr, [r9, #SW_FORWARDED]
 	ldr	lr, [r9, #SW_FWD_VBAR]
 	add	lr, lr, r8, lsl #2
 	movs	pc, lr				@ the guest's vector, in the exception's mode

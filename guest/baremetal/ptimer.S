@@ -30,11 +30,7 @@
 	.text
 	.global	_start
 _start:
-	ldr	sp, =svc_stack
-	cps	#0x12
-	ldr	sp, =irq_stack
-	cps	#0x13
-	set_vectors vectors
+	irq_guest_start
 
 	mrc	p15, 0, r0, c0, c1, 1		@ ID_PFR1: GenTimer
 	ubfx	r0, r0, #16, #4
@@ -42,17 +38,7 @@ _start:
 	ldreq	r0, =msg_no_timer
 	beq	fail
 
-	/* The GIC: the timer's PPI enabled, the distributor and CPU interface on. */
-	ldr	r1, =GICD
-	mov	r0, #1
-	str	r0, [r1]			@ GICD_CTLR
-	mov	r0, #1 << PTIMER_IRQ
-	str	r0, [r1, #0x100]		@ GICD_ISENABLER0
-	ldr	r1, =GICC
-	mov	r0, #0xff
-	str	r0, [r1, #4]			@ GICC_PMR
-	mov	r0, #1
-	str	r0, [r1]			@ GICC_CTLR
+	gic_enable PTIMER_IRQ
 
 	mrc	p15, 0, r9, c14, c0, 0		@ CNTFRQ
 	cmp	r9, #0

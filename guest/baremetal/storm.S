@@ -32,13 +32,9 @@
 	.text
 	.global	_start
 _start:
-	ldr	sp, =svc_stack
-	cps	#0x12
-	ldr	sp, =irq_stack
-	cps	#0x13
-	set_vectors vectors
+	irq_guest_start
 
-	gic_enable_timer
+	gic_enable TIMER_IRQ
 	ldr	r1, =GICD
 	ldr	r0, =0xffff
 	str	r0, [r1, #0x100]		@ GICD_ISENABLER0: the SGIs too

@@ -14,13 +14,9 @@
 	.text
 	.global	_start
 _start:
-	ldr	sp, =svc_stack
-	cps	#0x12
-	ldr	sp, =irq_stack
-	cps	#0x13
-	set_vectors vectors
+	irq_guest_start
 
-	gic_enable_timer
+	gic_enable TIMER_IRQ
 
 	mov	r7, #0				@ interrupts handled
 	ldr	r1, =TIMER

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,42 @@ static void check_vcpu(int fd)
     close(vm);
 }
 
+/* A 1 MiB VM at 0x40000000 with its vCPU and run structure; false (and why) if not. */
+struct probe_guest {
+    int vm, vcpu;
+    struct armkvm_run *run;
+};
+
+static bool open_guest(int fd, const char *what, struct probe_guest *g)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
+    };
+
+    g->vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
+    g->vcpu = g->vm < 0 ? -1 : ioctl(g->vm, ARMKVM_CREATE_VCPU, 0);
+    g->run = g->vcpu < 0 ? MAP_FAILED :
+             mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu, 0);
+    if (g->run == MAP_FAILED) {
+        printf("%s: setup failed: %s\n", what, strerror(errno));
+        if (g->vcpu >= 0) {
+            close(g->vcpu);
+        }
+        if (g->vm >= 0) {
+            close(g->vm);
+        }
+        return false;
+    }
+    return true;
+}
+
+static void close_guest(struct probe_guest *g)
+{
+    munmap(g->run, 4096);
+    close(g->vcpu);
+    close(g->vm);
+}
+
 static void on_alarm(int sig)
 {
     (void)sig;      /* only interrupts ARMKVM_RUN */
@@ -186,15 +223,13 @@ static void on_alarm(int sig)
  */
 static void check_timer(int fd)
 {
-    struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
-    };
     struct armkvm_core_regs regs = { .pc = 0x40000000, .cpsr = 0x113 };
     struct itimerval limit = { .it_value = { .tv_usec = 50000 } };
     struct sigaction sa = { .sa_handler = on_alarm };
     struct armkvm_vcpu_stats before, after;
-    int vm, vcpu, ret, cap;
+    struct probe_guest g;
     struct armkvm_run *run;
+    int vcpu, ret, cap;
     uint32_t *ram;
 
     cap = ioctl(fd, ARMKVM_CHECK_EXTENSION, ARMKVM_CAP_PTIMER);
@@ -204,12 +239,15 @@ static void check_timer(int fd)
     if (cap != 1) {
         return;
     }
-    vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
-    vcpu = ioctl(vm, ARMKVM_CREATE_VCPU, 0);
-    run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-    ram = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
-    if (vm < 0 || vcpu < 0 || run == MAP_FAILED || ram == MAP_FAILED) {
-        printf("timer: setup failed: %s\n", strerror(errno));
+    if (!open_guest(fd, "timer", &g)) {
+        return;
+    }
+    vcpu = g.vcpu;
+    run = g.run;
+    ram = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, g.vm, 0);
+    if (ram == MAP_FAILED) {
+        printf("timer: RAM mapping failed: %s\n", strerror(errno));
+        close_guest(&g);
         return;
     }
     ram[0] = 0xeafffffe;                        /* b . */
@@ -248,8 +286,7 @@ static void check_timer(int fd)
     ret = ioctl(vcpu, ARMKVM_RUN, 0);
     printf("svc-mode hvc: exit %u\n", run->exit_reason);
     munmap(ram, 1 << 20);
-    close(vcpu);
-    close(vm);
+    close_guest(&g);
 }
 
 /*
@@ -261,21 +298,18 @@ static void check_timer(int fd)
  */
 static void fuzz_regs(int fd, unsigned int *seed)
 {
-    struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
-    };
     static const unsigned int modes[] = { 0x10, 0x13, 0x17, 0x1b, 0x12, 0x1f };
-    int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg), runs = 0, refused = 0, bad = 0;
-    int vcpu = ioctl(vm, ARMKVM_CREATE_VCPU, 0);
-    struct armkvm_run *run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-
     struct sigaction sa = { .sa_handler = on_alarm };
     struct itimerval limit = { .it_value = { .tv_usec = 20000 } };
+    int runs = 0, refused = 0, bad = 0, vcpu;
+    struct armkvm_run *run;
+    struct probe_guest g;
 
-    if (vm < 0 || vcpu < 0 || run == MAP_FAILED) {
-        printf("regs fuzz: setup failed: %s\n", strerror(errno));
+    if (!open_guest(fd, "regs fuzz", &g)) {
         return;
     }
+    vcpu = g.vcpu;
+    run = g.run;
     sigaction(SIGALRM, &sa, NULL);
     for (int i = 0; i < 2000; i++) {
         struct armkvm_core_regs regs;
@@ -319,8 +353,7 @@ static void fuzz_regs(int fd, unsigned int *seed)
     printf("regs fuzz: 2000 states, %s, %s, %d unexpected\n",
            runs > 1000 ? "most ran to an exit" : "too few ran",
            refused > 0 ? "impossible modes refused" : "nothing refused", bad);
-    close(vcpu);
-    close(vm);
+    close_guest(&g);
 }
 
 int main(void)
