@@ -64,8 +64,11 @@ struct armkvm_switch {
 	u32 host_cntkctl;
 };
 
+struct armkvm_vgic;
+
 struct armkvm_vm {
 	struct mutex lock;
+	struct armkvm_vgic *vgic;	/* the in-kernel interrupt controller, once created */
 	struct page *ram;		/* one physically contiguous block */
 	unsigned int ram_order;
 	u64 ram_align;			/* as asked for: 0 or a power of two */
@@ -110,6 +113,7 @@ struct armkvm_vcpu {
 	struct hrtimer ptimer;		/* the guest's CNTP while the vCPU waits */
 	struct task_struct *waiter;	/* the vCPU thread, for ptimer */
 	bool ptimer_fired;
+	bool timer_level;		/* the guest's timer output, as last reported */
 	bool ram_dirty;			/* flush caches for guest code before running */
 	struct armkvm_mmio mmio;	/* the device access in flight */
 };
@@ -142,6 +146,22 @@ bool armkvm_cpu_has_gtimer(void);
 void armkvm_ptimer_mask_local(bool mask);
 bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu);
 u64 armkvm_ptimer_ns_left(const struct armkvm_vcpu *vcpu);
+
+/* armkvm_vgic.c */
+long armkvm_vgic_ioctl(struct armkvm_vm *vm, unsigned int ioctl, void __user *argp);
+void armkvm_vgic_free(struct armkvm_vgic *g);
+bool armkvm_vgic_owns(const struct armkvm_vgic *g, u32 pa);
+u32 armkvm_vgic_mmio(struct armkvm_vgic *g, u32 pa, unsigned int len, bool write, u32 v);
+void armkvm_vgic_set_timer(struct armkvm_vgic *g, bool level);
+bool armkvm_vgic_irq_out(const struct armkvm_vgic *g);
+void armkvm_vgic_set_vcpu_task(struct armkvm_vgic *g, struct task_struct *task);
+void armkvm_mmio_serve_vgic(struct armkvm_vcpu *vcpu);
+
+/* Set once, never cleared while the VM lives: readers need no lock. */
+static inline struct armkvm_vgic *armkvm_vm_vgic(struct armkvm_vm *vm)
+{
+	return smp_load_acquire(&vm->vgic);	/* pairs with the store in armkvm_vgic_ioctl() */
+}
 
 int armkvm_world_switch(struct armkvm_switch *sw);
 extern const u32 armkvm_vectors[];

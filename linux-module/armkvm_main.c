@@ -28,6 +28,8 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		switch (arg) {
 		case ARMKVM_CAP_PTIMER:
 			return armkvm_have_ptimer();
+		case ARMKVM_CAP_IRQCHIP:
+			return 1;
 		default:
 			return 0;
 		}

@@ -359,29 +359,21 @@ static void armkvm_it_advance(struct armkvm_core_regs *r)
  * exit in the run structure if the instruction has more accesses to make,
  * 0 once it has taken effect and the guest can go on.
  */
-int armkvm_mmio_complete(struct armkvm_vcpu *vcpu)
+/* One access done (v: what a load read); true if the instruction has more to make. */
+static bool armkvm_mmio_step(struct armkvm_vcpu *vcpu, u32 v)
 {
 	struct armkvm_mmio *m = &vcpu->mmio;
-	struct armkvm_run *run = vcpu->run;
 	unsigned int i;
 
-	if (m->done >= m->count)
-		return 0;			/* nothing in flight: userspace's exit_reason lied */
 	if (m->load) {
-		u32 v = 0;
-
-		memcpy(&v, run->mmio.data, m->len);
 		if (m->sign_extend == 1)
 			v = (u32)(s32)(s8)v;
 		else if (m->sign_extend == 2)
 			v = (u32)(s32)(s16)v;
 		m->val[m->done] = v;
 	}
-	if (++m->done < m->count) {
-		armkvm_mmio_exit(vcpu);
-		vcpu->stats.exits_mmio++;
-		return 1;
-	}
+	if (++m->done < m->count)
+		return true;
 	if (m->rn != 0xff)
 		*armkvm_vcpu_reg(vcpu, m->rn) = m->wback;
 	if (m->load)
@@ -390,5 +382,47 @@ int armkvm_mmio_complete(struct armkvm_vcpu *vcpu)
 	vcpu->sw.guest.pc = m->next_pc;
 	if (m->thumb)
 		armkvm_it_advance(&vcpu->sw.guest);
+	return false;
+}
+
+int armkvm_mmio_complete(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_mmio *m = &vcpu->mmio;
+	u32 v = 0;
+
+	if (m->done >= m->count)
+		return 0;			/* nothing in flight: userspace's exit_reason lied */
+	if (m->load)
+		memcpy(&v, vcpu->run->mmio.data, m->len);
+	if (armkvm_mmio_step(vcpu, v)) {
+		armkvm_mmio_exit(vcpu);
+		vcpu->stats.exits_mmio++;
+		return 1;
+	}
 	return 0;
+}
+
+/*
+ * The decoded instruction's accesses all go to the in-kernel interrupt
+ * controller (one page holds them): make them here, from the module's own
+ * copy of the instruction, and complete it.
+ */
+void armkvm_mmio_serve_vgic(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_mmio *m = &vcpu->mmio;
+	struct armkvm_vgic *g = armkvm_vm_vgic(vcpu->vm);
+	u32 v;
+
+	vcpu->run->exit_reason = ARMKVM_EXIT_UNKNOWN;	/* no exit: armkvm_mmio_exit() wrote one */
+	do {
+		v = 0;
+		if (!m->load)
+			v = *armkvm_vcpu_reg(vcpu, m->reg[m->done]) &
+			    (m->len == 4 ? ~0u : BIT(8 * m->len) - 1);
+		v = armkvm_vgic_mmio(g, armkvm_mmio_pa(vcpu, m->addr + 4 * m->done), m->len,
+				     !m->load, v);
+		if (m->load && m->len < 4)
+			v &= BIT(8 * m->len) - 1;
+	} while (armkvm_mmio_step(vcpu, v));
+	vcpu->stats.mmio_in_kernel++;
 }

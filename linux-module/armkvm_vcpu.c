@@ -192,10 +192,19 @@ static void armkvm_inject_irq(struct armkvm_vcpu *vcpu)
 	vcpu->stats.irqs_injected++;
 }
 
+/* The vCPU's IRQ input: the in-kernel controller's output, or what userspace says. */
+static bool armkvm_irq_line(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_vgic *g = armkvm_vm_vgic(vcpu->vm);
+
+	return g ? armkvm_vgic_irq_out(g) : READ_ONCE(vcpu->run->irq_line);
+}
+
 /*
  * Sleep until the interrupt line rises or userspace wants the vCPU. Userspace
  * raises the line and then kicks with a signal, which wakes this sleep; the
- * run loop then returns -EINTR, and the next RUN injects the interrupt.
+ * run loop then returns -EINTR, and the next RUN injects the interrupt. The
+ * in-kernel controller wakes it itself.
  */
 static void armkvm_wait_for_interrupt(struct armkvm_vcpu *vcpu)
 {
@@ -204,9 +213,9 @@ static void armkvm_wait_for_interrupt(struct armkvm_vcpu *vcpu)
 
 	vcpu->stats.idle_waits++;
 	if (!ns) {
-		if (!run->timer_level)
-			return;		/* the guest's timer has fired: tell userspace */
-		ns = U64_MAX;		/* and userspace knows */
+		if (!vcpu->timer_level)
+			return;		/* the guest's timer has fired: the run loop reports it */
+		ns = U64_MAX;		/* and it has been */
 	}
 	if (ns != U64_MAX) {
 		vcpu->waiter = current;
@@ -214,7 +223,7 @@ static void armkvm_wait_for_interrupt(struct armkvm_vcpu *vcpu)
 	}
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (READ_ONCE(run->irq_line) || READ_ONCE(run->immediate_exit) ||
+		if (armkvm_irq_line(vcpu) || READ_ONCE(run->immediate_exit) ||
 		    signal_pending(current) || READ_ONCE(vcpu->ptimer_fired))
 			break;
 		schedule();
@@ -234,15 +243,24 @@ static enum hrtimer_restart armkvm_ptimer_fn(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
-/* Brings run->timer_level up to date; true if it changed. */
+/*
+ * Brings the guest timer's output up to date: true if it changed and
+ * userspace needs to hear of it, false when it has not changed or the
+ * in-kernel interrupt controller took it.
+ */
 static bool armkvm_update_timer_level(struct armkvm_vcpu *vcpu)
 {
-	u32 level = armkvm_ptimer_level(vcpu);
+	struct armkvm_vgic *g = armkvm_vm_vgic(vcpu->vm);
+	bool level = armkvm_ptimer_level(vcpu);
 
-	if (level == vcpu->run->timer_level)
+	if (level == vcpu->timer_level)
 		return false;
+	vcpu->timer_level = level;
 	vcpu->run->timer_level = level;
-	return true;
+	if (!g)
+		return true;
+	armkvm_vgic_set_timer(g, level);
+	return false;
 }
 
 /* Hypercalls the module answers itself; false for those userspace serves. */
@@ -361,9 +379,15 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 	case ARMKVM_VEC_DABT:
 		sw->guest.pc = sw->exit_lr - 8;
 		if (armkvm_mmu_is_device_abort(vcpu, sw->hw.dfsr, sw->hw.dfar, &pa)) {
+			struct armkvm_vgic *g = armkvm_vm_vgic(vcpu->vm);
+
 			if (armkvm_mmio_decode(vcpu, &data[0], pa)) {
 				data[1] = sw->guest.pc;
 				return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
+			}
+			if (g && armkvm_vgic_owns(g, pa)) {
+				armkvm_mmio_serve_vgic(vcpu);
+				return 1;
 			}
 			vcpu->stats.exits_mmio++;
 			return 0;
@@ -406,14 +430,14 @@ static void armkvm_trace_exit(struct armkvm_vcpu *vcpu, int vector)
 		sw->hw.ifsr, sw->hw.ifar, sw->hw.ttbr0, armkvm_guest_mmu_on(vcpu));
 }
 
-int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
+static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_run *run = vcpu->run;
 	struct armkvm_vm *vm = vcpu->vm;
 	struct armkvm_switch *passage;
 	u64 t0;
 	int vector, ret;
-	bool window, mask_timer;
+	bool window, mask_timer, irq_line;
 
 	/* Complete what userspace did for the last exit. */
 	if (run->exit_reason == ARMKVM_EXIT_MMIO) {
@@ -446,8 +470,8 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 			return 0;
 		}
 
-		if (READ_ONCE(run->irq_line) && vcpu->sw.guest.vbar &&
-		    !(vcpu->sw.guest.cpsr & PSR_I_BIT))
+		irq_line = armkvm_irq_line(vcpu);
+		if (irq_line && vcpu->sw.guest.vbar && !(vcpu->sw.guest.cpsr & PSR_I_BIT))
 			armkvm_inject_irq(vcpu);
 
 		if (armkvm_mmu_prepare(vcpu))
@@ -457,12 +481,12 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 		preempt_disable();
 		local_irq_disable();
 		local_fiq_disable();
-		window = READ_ONCE(run->irq_line) && (vcpu->sw.guest.cpsr & PSR_I_BIT);
+		window = irq_line && (vcpu->sw.guest.cpsr & PSR_I_BIT);
 		if (window)
 			hrtimer_start(&vcpu->window, ns_to_ktime(WINDOW_POLL_NS),
 				      HRTIMER_MODE_REL_PINNED);
 		armkvm_set_forwarding(vcpu);
-		mask_timer = run->timer_level;
+		mask_timer = vcpu->timer_level;
 		if (mask_timer)
 			armkvm_ptimer_mask_local(true);
 		passage = &armkvm_passage[smp_processor_id()];
@@ -493,6 +517,20 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 			return ret;
 		}
 	}
+}
+
+/* The in-kernel interrupt controller wakes or kicks the vCPU thread while it runs. */
+int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_vgic *g = armkvm_vm_vgic(vcpu->vm);
+	int ret;
+
+	if (g)
+		armkvm_vgic_set_vcpu_task(g, current);
+	ret = armkvm_vcpu_run_loop(vcpu);
+	if (g)
+		armkvm_vgic_set_vcpu_task(g, NULL);
+	return ret;
 }
 
 static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)

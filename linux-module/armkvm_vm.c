@@ -111,6 +111,7 @@ static void armkvm_free_ram(struct armkvm_vm *vm)
 
 static void armkvm_vm_free(struct armkvm_vm *vm)
 {
+	armkvm_vgic_free(vm->vgic);
 	if (vm->l1_page)
 		__free_pages(vm->l1_page, 2);
 	if (vm->ram)
@@ -144,7 +145,7 @@ static long armkvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long
 	case ARMKVM_CREATE_VCPU:
 		return armkvm_create_vcpu(vm, filp, arg);
 	default:
-		return -ENOTTY;
+		return armkvm_vgic_ioctl(vm, ioctl, (void __user *)arg);
 	}
 }
 

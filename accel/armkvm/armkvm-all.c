@@ -42,7 +42,8 @@ static const ArmkvmModeInfo armkvm_modes[ARMKVM_MODE__MAX] = {
  * own state here; there is one accelerator per QEMU process.
  */
 ArmkvmState armkvm = {
-    .mode = ARMKVM_MODE_AUTO, .dev = { .fd = -1 }, .vm = { .fd = -1 },
+    .mode = ARMKVM_MODE_AUTO, .kernel_irqchip = true,
+    .dev = { .fd = -1 }, .vm = { .fd = -1 },
 };
 
 bool armkvm_native_enabled(void)
@@ -56,6 +57,22 @@ bool armkvm_guest_has_ptimer(void)
         return true;
     }
     return ioctl(armkvm.dev.fd, ARMKVM_CHECK_EXTENSION, ARMKVM_CAP_PTIMER) > 0;
+}
+
+bool armkvm_irqchip_in_kernel(void)
+{
+    return armkvm_native_enabled() && armkvm.kernel_irqchip &&
+           ioctl(armkvm.dev.fd, ARMKVM_CHECK_EXTENSION, ARMKVM_CAP_IRQCHIP) > 0;
+}
+
+int armkvm_vm_ioctl(unsigned long request, void *arg)
+{
+    int ret;
+
+    do {
+        ret = ioctl(armkvm.vm.fd, request, arg);
+    } while (ret < 0 && errno == EINTR);
+    return ret < 0 ? -errno : ret;
 }
 
 /*
@@ -147,6 +164,16 @@ MemoryRegion *armkvm_guest_ram(MachineState *ms, Error **errp)
 
 static int (*armkvm_parent_init_machine)(MachineState *ms);
 
+static bool armkvm_get_kernel_irqchip(Object *obj, Error **errp)
+{
+    return armkvm.kernel_irqchip;
+}
+
+static void armkvm_set_kernel_irqchip(Object *obj, bool value, Error **errp)
+{
+    armkvm.kernel_irqchip = value;
+}
+
 static char *armkvm_get_mode(Object *obj, Error **errp)
 {
     return g_strdup(armkvm_modes[armkvm.mode].name);
@@ -230,6 +257,12 @@ static void armkvm_accel_class_init(ObjectClass *oc, void *data)
                                   armkvm_set_mode);
     object_class_property_set_description(oc, "mode",
         "How guest CPUs run: auto, privileged, isolated, trustzone or tcg");
+    object_class_property_add_bool(oc, "kernel-irqchip",
+                                   armkvm_get_kernel_irqchip,
+                                   armkvm_set_kernel_irqchip);
+    object_class_property_set_description(oc, "kernel-irqchip",
+        "Run the guest's GIC in the host module when it has one (default on); "
+        "off, under TCG or with a module without it, QEMU's GIC serves it");
 }
 
 static const TypeInfo armkvm_accel_type = {

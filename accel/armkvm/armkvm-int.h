@@ -48,11 +48,14 @@ struct AccelCPUState {
     int fd;
     struct armkvm_run *run;
     uint32_t timer_level;       /* run->timer_level as the GIC last saw it */
+    /* The module's GIC drives the IRQ input and the timer's PPI itself. */
+    bool irqchip_in_kernel;
 };
 
 /* The accelerator's state: one per QEMU process. */
 typedef struct ArmkvmState {
     ArmkvmMode mode;
+    bool kernel_irqchip;        /* the property: use the module's GIC if any */
     ArmkvmDevice dev;
     ArmkvmVM vm;
 } ArmkvmState;

@@ -28,6 +28,7 @@ static const struct {
     { "world-switches", offsetof(struct armkvm_vcpu_stats, world_switches) },
     { "exits-irq", offsetof(struct armkvm_vcpu_stats, exits_irq) },
     { "exits-mmio", offsetof(struct armkvm_vcpu_stats, exits_mmio) },
+    { "mmio-in-kernel", offsetof(struct armkvm_vcpu_stats, mmio_in_kernel) },
     { "exits-hypercall", offsetof(struct armkvm_vcpu_stats, exits_hypercall) },
     { "exits-other", offsetof(struct armkvm_vcpu_stats, exits_other) },
     { "exceptions-delivered",

@@ -17,6 +17,7 @@
 #include "exec/memory.h"
 #include "hw/core/cpu.h"
 #include "hw/irq.h"
+#include "system/armkvm.h"
 #include "system/cpus.h"
 #include "system/hw_accel.h"
 #include "system/runstate.h"
@@ -60,6 +61,7 @@ static int armkvm_init_vcpu(CPUState *cpu)
     sigemptyset(&set);
     sigaddset(&set, SIG_IPI);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    s->irqchip_in_kernel = armkvm_irqchip_in_kernel();
     cpu->accel = s;
     cpu->vcpu_dirty = true;
     armkvm_add_stats(cpu);
@@ -227,10 +229,14 @@ static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
 /*
  * The guest's physical timer runs on the real CPU; its output, which the
  * module reports after every RUN, goes where the machine wired the CPU's
- * timer (the GIC's PPI), as under TCG.
+ * timer (the GIC's PPI), as under TCG; with the module's GIC, the module
+ * raises that PPI itself.
  */
 static void armkvm_sync_timer_level(CPUState *cpu, struct armkvm_run *run)
 {
+    if (cpu->accel->irqchip_in_kernel) {
+        return;
+    }
     if (run->timer_level != cpu->accel->timer_level) {
         cpu->accel->timer_level = run->timer_level;
         qemu_set_irq(ARM_CPU(cpu)->gt_timer_outputs[GTIMER_PHYS],
@@ -252,8 +258,10 @@ static int armkvm_vcpu_exec(CPUState *cpu)
             qatomic_set(&cpu->exit_request, 0);
             return EXCP_INTERRUPT;
         }
-        /* The GIC's output, as the CPU's IRQ input sees it. */
-        run->irq_line = !!(cpu->interrupt_request & CPU_INTERRUPT_HARD);
+        /* QEMU's GIC's output, as the CPU's IRQ input sees it. */
+        if (!cpu->accel->irqchip_in_kernel) {
+            run->irq_line = !!(cpu->interrupt_request & CPU_INTERRUPT_HARD);
+        }
 
         bql_unlock();
         if (ioctl(cpu->accel->fd, ARMKVM_RUN, 0) < 0) {
@@ -277,6 +285,7 @@ static int armkvm_vcpu_exec(CPUState *cpu)
             armkvm_handle_mmio(run);
             break;
         case ARMKVM_EXIT_TIMER:
+            /* Served above; never comes with the module's GIC. */
             break;
         case ARMKVM_EXIT_HYPERCALL:
             ret = armkvm_handle_hypercall(cpu, run);

@@ -21,6 +21,16 @@ bool armkvm_native_enabled(void);
 bool armkvm_guest_has_ptimer(void);
 
 /*
+ * Whether the guest's GIC runs in the host module (ARMKVM_CREATE_IRQCHIP):
+ * only natively, with the accelerator's kernel-irqchip=on (the default) and
+ * a module that has it (ARMKVM_CAP_IRQCHIP). Otherwise QEMU's GIC serves it.
+ */
+bool armkvm_irqchip_in_kernel(void);
+
+/* An ioctl on the VM's fd, retried on EINTR: its result, or -errno. */
+int armkvm_vm_ioctl(unsigned long request, void *arg);
+
+/*
  * The guest's RAM when it runs natively: memory the host module allocated
  * when the VM was created, mapped into QEMU. NULL (and no error) under TCG,
  * where the machine's own RAM is used.

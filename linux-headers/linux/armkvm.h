@@ -15,7 +15,7 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define ARMKVM_API_VERSION	12
+#define ARMKVM_API_VERSION	13
 
 /* Outside KVM's 0xAE: an armkvm fd never answers KVM's calls by accident. */
 #define ARMKVMIO		0xAF
@@ -120,14 +120,16 @@ struct armkvm_run {
 	 * Written by userspace: the level of the vCPU's IRQ input (its interrupt
 	 * controller's output). Read before every guest entry; an IRQ exception is
 	 * delivered to the guest's vectors when it is high and CPSR.I is clear.
-	 * Raise it, then kick (immediate_exit) for prompt delivery.
+	 * Raise it, then kick (immediate_exit) for prompt delivery. Ignored once
+	 * the VM has an in-kernel interrupt controller (ARMKVM_CREATE_IRQCHIP).
 	 */
 	__u32 irq_line;
 	/*
 	 * Written by the module: the level of the guest's physical timer output
 	 * (CNTP enabled, not masked, expired), for userspace to wire to its
 	 * interrupt controller. Up to date after every RUN; when it changes and
-	 * nothing else exits, RUN exits with ARMKVM_EXIT_TIMER.
+	 * nothing else exits, RUN exits with ARMKVM_EXIT_TIMER. With an in-kernel
+	 * interrupt controller the timer drives its PPI there and never exits.
 	 */
 	__u32 timer_level;
 	union {
@@ -202,6 +204,52 @@ struct armkvm_vcpu_stats {
 	__u64 idle_waits;		/* ARMKVM_HC_WAIT_FOR_INTERRUPT sleeps */
 	__u64 guest_ns;		/* time spent in the guest */
 	__u64 exceptions_forwarded;	/* guest exceptions sent to its vectors without an exit */
+	__u64 mmio_in_kernel;		/* device accesses the in-kernel interrupt controller served */
+};
+
+/*
+ * The in-kernel interrupt controller (like KVM_CREATE_IRQCHIP): a GICv2
+ * distributor and CPU interface without the security or virtualization
+ * extensions, for one CPU, served in the module so that the guest's
+ * acknowledge and end-of-interrupt accesses and its timer's interrupt do not
+ * leave the kernel. Userspace keeps its other devices and drives their
+ * shared peripheral interrupts (SPIs) with ARMKVM_IRQ_LINE.
+ */
+#define ARMKVM_IRQCHIP_MAX_IRQS	256
+#define ARMKVM_IRQCHIP_WORDS	(ARMKVM_IRQCHIP_MAX_IRQS / 32)
+
+struct armkvm_irqchip_config {
+	__u64 dist_base;	/* guest-physical, 4 KiB aligned: GICD (4 KiB) */
+	__u64 cpu_base;		/* guest-physical, 4 KiB aligned: GICC (8 KiB) */
+	__u32 num_irqs;		/* 32 + SPIs: a multiple of 32, 64..ARMKVM_IRQCHIP_MAX_IRQS */
+	__u32 timer_intid;	/* the PPI (16-31) of the guest's physical timer, or 0 */
+	__u32 reserved[4];	/* 0 */
+};
+
+struct armkvm_irq_level {
+	__u32 intid;		/* an SPI: 32..num_irqs-1 */
+	__u32 level;		/* 0 or 1 */
+};
+
+/*
+ * The controller's whole state (GET/SET_IRQCHIP: savevm, migration, reset).
+ * Bitmaps have bit n of word n / 32 for interrupt ID n. An SGI's source is
+ * always CPU 0. apr[] are the active priority registers (GICC_APRn: bit n
+ * of the 128 is group priority 2n); the running priority follows from them.
+ */
+struct armkvm_irqchip_state {
+	__u32 dist_ctlr;	/* GICD_CTLR.Enable */
+	__u32 cpu_ctlr;		/* GICC_CTLR: bits 0-4, 9 */
+	__u32 pmr;		/* GICC_PMR */
+	__u32 bpr;		/* GICC_BPR */
+	__u32 apr[4];
+	__u32 enabled[ARMKVM_IRQCHIP_WORDS];
+	__u32 pending[ARMKVM_IRQCHIP_WORDS];	/* latched: edges, GICD_ISPENDR */
+	__u32 active[ARMKVM_IRQCHIP_WORDS];
+	__u32 level[ARMKVM_IRQCHIP_WORDS];	/* input lines */
+	__u32 edge[ARMKVM_IRQCHIP_WORDS];	/* GICD_ICFGR: edge-triggered */
+	__u8 priority[ARMKVM_IRQCHIP_MAX_IRQS];
+	__u32 reserved[8];	/* 0 */
 };
 
 /* ioctls on /dev/armkvm */
@@ -213,12 +261,21 @@ struct armkvm_vcpu_stats {
 #define ARMKVM_CHECK_EXTENSION	_IO(ARMKVMIO, 0x03)
 /* Guests own the CPU's physical timer (CNTP; run->timer_level is its output). */
 #define ARMKVM_CAP_PTIMER	1
+/* ARMKVM_CREATE_IRQCHIP and its calls. */
+#define ARMKVM_CAP_IRQCHIP	2
 /* Size of the run structure to mmap from a vCPU fd. */
 #define ARMKVM_GET_VCPU_MMAP_SIZE _IO(ARMKVMIO, 0x04)
 
 /* ioctls on a VM fd; mmap(offset 0, ram_size) maps guest RAM. */
 /* Argument: the vCPU id (0 only, for now). Returns a vCPU fd. */
 #define ARMKVM_CREATE_VCPU	_IO(ARMKVMIO, 0x41)
+/* Once per VM, before or after its vCPU; EEXIST the second time. */
+#define ARMKVM_CREATE_IRQCHIP	_IOW(ARMKVMIO, 0x42, struct armkvm_irqchip_config)
+/* An SPI's input level; a vCPU waiting for an interrupt wakes, a running one is kicked. */
+#define ARMKVM_IRQ_LINE		_IOW(ARMKVMIO, 0x43, struct armkvm_irq_level)
+#define ARMKVM_GET_IRQCHIP	_IOR(ARMKVMIO, 0x44, struct armkvm_irqchip_state)
+/* EINVAL for bits or priorities beyond num_irqs, or non-zero reserved words. */
+#define ARMKVM_SET_IRQCHIP	_IOW(ARMKVMIO, 0x45, struct armkvm_irqchip_state)
 
 /* ioctls on a vCPU fd; mmap(offset 0) maps struct armkvm_run. */
 #define ARMKVM_RUN		_IO(ARMKVMIO, 0x80)

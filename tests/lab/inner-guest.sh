@@ -1,11 +1,12 @@
 # In the lab: run a test guest under our armhf QEMU with -accel tcg (the oracle),
 # -accel armkvm (mode auto: TCG inside armkvm) and -accel armkvm,mode=privileged
-# (natively, through the module), and require the same guest output from each.
+# (natively, through the module, with its in-kernel GIC and with QEMU's), and require
+# the same guest output from each.
 # usage: inner-guest.sh GUEST.elf
 guest=$1
 common="-M armkvm-virt,ram-base=0x40000000 -m 4 -nographic -no-reboot -kernel $guest"
 status=0
-for accel in tcg armkvm armkvm,mode=privileged; do
+for accel in tcg armkvm armkvm,mode=privileged armkvm,mode=privileged,kernel-irqchip=off; do
     out=/tmp/$accel.out
     qemu-system-arm -accel $accel $common >$out 2>/tmp/$accel.err
     rc=$?

@@ -33,7 +33,7 @@ echo "figure: host's worst lateness on 20 ms sleeps while the guest ran: $worst 
 [ $worst -lt 1000 ] || { echo "the host missed its deadlines"; status=1; }
 cat /tmp/guest.err
 tr -d '\r' </tmp/guest.out | grep -E '^(armkvm-guest|workload|Linux|\[ *[0-9.]+\] (armkvm|reboot|Run))'
-for stat in world-switches exits-mmio exceptions-delivered exceptions-forwarded irqs-injected idle-waits; do
+for stat in world-switches exits-mmio mmio-in-kernel exceptions-delivered exceptions-forwarded irqs-injected idle-waits; do
     echo "stat $stat $(grep -o "\"name\": \"$stat\", \"value\": [0-9]*" /tmp/qmp-run.out | grep -o '[0-9]*$')"
 done
 boot=$(tr -d '\r' </tmp/guest.out | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init.*/\1/p')

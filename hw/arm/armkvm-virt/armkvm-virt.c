@@ -16,6 +16,7 @@
 #include "qapi/error.h"
 #include "qapi/visitor.h"
 #include "armkvm-virt.h"
+#include "armkvm-gic.h"
 #include "hw/arm/boot.h"
 #include "hw/char/pl011.h"
 #include "hw/intc/arm_gic.h"
@@ -79,10 +80,30 @@ static void armkvm_virt_create_cpus(MachineState *ms)
     }
 }
 
+/*
+ * The host module's GIC: it serves GICD and GICC and raises the vCPU's IRQ
+ * and the timer's PPI itself, so only the SPIs are wired here, by the caller.
+ */
+static void armkvm_virt_create_kernel_gic(ArmkvmVirtState *s)
+{
+    s->gic = qdev_new(TYPE_ARMKVM_GIC);
+    qdev_prop_set_uint32(s->gic, "num-irq", AKV_NUM_SPIS + GIC_INTERNAL);
+    qdev_prop_set_uint64(s->gic, "dist-base", s->map[AKV_GIC_DIST].base);
+    qdev_prop_set_uint64(s->gic, "cpu-base", s->map[AKV_GIC_CPU].base);
+    qdev_prop_set_uint32(s->gic, "timer-intid",
+                         s->arch_timer ? AKV_INTID_TIMER_NS : 0);
+    object_property_add_child(OBJECT(s), "gic", OBJECT(s->gic));
+    sysbus_realize_and_unref(SYS_BUS_DEVICE(s->gic), &error_fatal);
+}
+
 static void armkvm_virt_create_gic(ArmkvmVirtState *s, unsigned int ncpus)
 {
     SysBusDevice *bus;
 
+    if (armkvm_irqchip_in_kernel()) {
+        armkvm_virt_create_kernel_gic(s);
+        return;
+    }
     s->gic = qdev_new(gic_class_name());
     qdev_prop_set_uint32(s->gic, "revision", 2);
     qdev_prop_set_uint32(s->gic, "num-cpu", ncpus);
