@@ -62,6 +62,8 @@ struct armkvm_switch {
 	u32 forwarded;			/* exceptions forwarded since entry */
 	u32 has_gtimer;			/* the CPU has the generic timer: swap CNTP, CNTKCTL */
 	u32 host_cntkctl;
+	u32 host_extra[6];		/* spsr_svc, sp_usr, lr_usr, cpacr, csselr, actlr */
+	u32 guest_actlr;		/* as the guest left it (not the guest's to keep) */
 };
 
 struct armkvm_vgic;
@@ -72,6 +74,7 @@ struct armkvm_vm {
 	struct page *ram;		/* one physically contiguous block */
 	unsigned int ram_order;
 	u64 ram_align;			/* as asked for: 0 or a power of two */
+	bool ram_reserved;		/* counted against max_guest_ram_mb */
 	u32 ram_gpa;
 	u32 ram_size;
 	u32 ram_hpa;			/* its host-physical base */
@@ -101,6 +104,13 @@ struct armkvm_mmio {
 	bool thumb;			/* advance the IT state when done */
 };
 
+/* What the next RUN must complete before anything else: the last exit's instruction. */
+enum armkvm_pending {
+	ARMKVM_PENDING_NONE,
+	ARMKVM_PENDING_MMIO,		/* a device access userspace serves */
+	ARMKVM_PENDING_HYPERCALL,	/* a hypercall whose r0-r3 userspace returns */
+};
+
 struct armkvm_vcpu {
 	struct armkvm_vm *vm;
 	struct file *vm_file;		/* a reference: the VM outlives its vCPUs */
@@ -116,10 +126,11 @@ struct armkvm_vcpu {
 	bool timer_level;		/* the guest's timer output, as last reported */
 	bool ram_dirty;			/* flush caches for guest code before running */
 	struct armkvm_mmio mmio;	/* the device access in flight */
+	enum armkvm_pending pending;	/* never read from the shared run page */
 };
 
 int armkvm_check_host(void);
-long armkvm_create_vm(void __user *argp);
+long armkvm_create_vm(struct file *filp, void __user *argp);
 int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long id);
 int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu);
 int armkvm_mmu_after_exit(struct armkvm_vcpu *vcpu);
@@ -139,7 +150,7 @@ int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw);
 int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 *insn, u32 pa);
 int armkvm_mmio_complete(struct armkvm_vcpu *vcpu);
 
-void armkvm_ptimer_init(void);
+int armkvm_ptimer_init(void);
 void armkvm_ptimer_exit(void);
 bool armkvm_have_ptimer(void);
 bool armkvm_cpu_has_gtimer(void);
@@ -165,7 +176,7 @@ static inline struct armkvm_vgic *armkvm_vm_vgic(struct armkvm_vm *vm)
 
 int armkvm_world_switch(struct armkvm_switch *sw);
 extern const u32 armkvm_vectors[];
-extern struct armkvm_switch *armkvm_running[256];
+extern const u32 armkvm_switch_end[];	/* the end of armkvm_switch.S's code */
 extern struct armkvm_switch armkvm_passage[NR_CPUS];
 
 #endif

@@ -13,6 +13,7 @@
 #include <linux/errno.h>
 #include <linux/printk.h>
 #include <asm/cputype.h>
+#include <asm/hwcap.h>
 
 #include "armkvm.h"
 
@@ -20,6 +21,8 @@
 #define MIDR_ARCH_CPUID_SCHEME	0xf
 /* ID_MMFR0[3:0]: 2 = VMSAv6, 3 or more = VMSAv7 (5 adds long descriptors). */
 #define MMFR0_VMSA_V6		2
+/* ID_ISAR4[19:16] Barrier_instrs: DMB, DSB and ISB exist (ARMv7; ARM1176 has none). */
+#define ISAR4_BARRIERS(isar4)	(((isar4) >> 16) & 0xf)
 /* SCTLR.TE and EE: exceptions taken in Thumb state or big-endian. */
 #define SCTLR_TE_EE		((1u << 30) | (1u << 25))
 
@@ -37,6 +40,22 @@ int armkvm_check_host(void)
 	if (vmsa < MMFR0_VMSA_V6) {
 		pr_err("armkvm: CPU (MIDR %08x) has no VMSAv6/v7 MMU (ID_MMFR0.VMSA=%u): not supported\n",
 		       midr, vmsa);
+		return -ENODEV;
+	}
+	/*
+	 * The world switch and vectors use ARMv7 barrier instructions and VBAR.
+	 * ARMv6 (ARM1176) needs their CP15 forms: not done yet, so refused
+	 * rather than crashing the host. (ARM1176 reports VMSAv7 in ID_MMFR0.)
+	 */
+	if (!ISAR4_BARRIERS(read_cpuid_ext(CPUID_EXT_ISAR4))) {
+		pr_err("armkvm: CPU (MIDR %08x) is not ARMv7 (no DMB/DSB/ISB instructions): ARMv6 hosts are not supported yet\n",
+		       midr);
+		return -ENODEV;
+	}
+	/* The switch saves and restores VFPv3 state unconditionally. */
+	if (!(elf_hwcap & HWCAP_VFPv3)) {
+		pr_err("armkvm: CPU (MIDR %08x) has no VFPv3 unit (hwcap %08x): not supported\n",
+		       midr, elf_hwcap);
 		return -ENODEV;
 	}
 	if (IS_ENABLED(CONFIG_ARM_LPAE)) {

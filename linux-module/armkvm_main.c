@@ -21,7 +21,7 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 			return -EINVAL;
 		return ARMKVM_API_VERSION;
 	case ARMKVM_CREATE_VM:
-		return armkvm_create_vm((void __user *)arg);
+		return armkvm_create_vm(filp, (void __user *)arg);
 	case ARMKVM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : PAGE_SIZE;
 	case ARMKVM_CHECK_EXTENSION:
@@ -44,10 +44,16 @@ static const struct file_operations armkvm_dev_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * Root only: in privileged mode a guest runs in the host's kernel mode, so
+ * this is /dev/mem, not /dev/kvm (never give it to a group). CREATE_VM checks
+ * the opener's CAP_SYS_RAWIO and kernel lockdown as well (armkvm_vm.c).
+ */
 static struct miscdevice armkvm_dev = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= "armkvm",
 	.fops	= &armkvm_dev_fops,
+	.mode	= 0600,
 };
 
 static int __init armkvm_init(void)
@@ -56,9 +62,10 @@ static int __init armkvm_init(void)
 
 	if (!ret)
 		ret = armkvm_check_passage();
+	if (!ret)
+		ret = armkvm_ptimer_init();
 	if (ret)
 		return ret;
-	armkvm_ptimer_init();
 	ret = misc_register(&armkvm_dev);
 	if (ret) {
 		pr_err("armkvm: cannot register /dev/armkvm: %d\n", ret);

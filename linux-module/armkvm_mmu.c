@@ -46,6 +46,10 @@
 
 /* The guest's fault status is "translation fault" or "domain fault" (FS[4], FS[3:0]). */
 #define FSR_FS(fsr)		((((fsr) >> 6) & 0x10) | ((fsr) & 0xf))
+#define FSR_WRITE		(1u << 11)	/* WnR */
+#define FSR_DOMAIN_MASK		(0xfu << 4)
+#define FSR_PERM_SECTION	0xdu
+#define FSR_PERM_PAGE		0xfu
 
 u32 armkvm_host_sctlr(void)
 {
@@ -76,7 +80,7 @@ int armkvm_check_passage(void)
 {
 	const unsigned long addrs[] = {
 		(unsigned long)armkvm_world_switch, (unsigned long)armkvm_vectors,
-		(unsigned long)armkvm_running,
+		(unsigned long)armkvm_switch_end - 1,
 		(unsigned long)&armkvm_passage[ARRAY_SIZE(armkvm_passage)] - 1,
 	};
 	int i;
@@ -126,7 +130,8 @@ static u32 *armkvm_regime_table(struct armkvm_vm *vm, const struct armkvm_hw_cp1
 /*
  * The host's entries for the window, into a table the guest runs on. They
  * come from the calling process's table, whose module-area entries appear on
- * first touch: touch what the switch uses first. The MMU's walker reads the
+ * first touch (a process older than the module has none yet): touch both
+ * ends of what the switch uses first. The MMU's walker reads the
  * table: clean what changed.
  */
 static void armkvm_write_window(u32 *table)
@@ -137,8 +142,9 @@ static void armkvm_write_window(u32 *table)
 
 	READ_ONCE(*(u32 *)armkvm_vectors);
 	READ_ONCE(*(u32 *)armkvm_world_switch);
-	READ_ONCE(armkvm_running[0]);
+	READ_ONCE(armkvm_switch_end[-1]);
 	READ_ONCE(armkvm_passage[0].exit_vector);
+	READ_ONCE(armkvm_passage[ARRAY_SIZE(armkvm_passage) - 1].guest_actlr);
 
 	for (i = WINDOW_FIRST; i < WINDOW_FIRST + WINDOW_ENTRIES; i++) {
 		if (table[i] != host[i]) {
@@ -246,8 +252,16 @@ int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr)
 	return 0;
 }
 
+/*
+ * What a translation allows, from its descriptor's AP bits: bit 2 APX,
+ * bits 1:0 AP[1:0] (sections and supersections: bits 15, 11:10; pages: 9, 5:4).
+ */
+#define WALK_AP_SECTION(d)	((((d) >> 13) & 4) | (((d) >> 10) & 3))
+#define WALK_AP_PAGE(d)		((((d) >> 7) & 4) | (((d) >> 4) & 3))
+#define SCTLR_AFE		(1u << 29)
+
 /* The guest's short-descriptor walk, in software, over tables in its RAM. */
-static int armkvm_walk(struct armkvm_vcpu *vcpu, u32 va, u32 *pa)
+static int armkvm_walk_ap(struct armkvm_vcpu *vcpu, u32 va, u32 *pa, u32 *ap, bool *section)
 {
 	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
 	unsigned int n = c->ttbcr & TTBCR_N;
@@ -273,6 +287,8 @@ static int armkvm_walk(struct armkvm_vcpu *vcpu, u32 va, u32 *pa)
 			*pa = (desc & ~0xffffu) | (va & 0xffff);
 		else
 			return -EFAULT;
+		*ap = WALK_AP_PAGE(desc);
+		*section = false;
 		return 0;
 	case 2:
 	case 3:
@@ -280,10 +296,33 @@ static int armkvm_walk(struct armkvm_vcpu *vcpu, u32 va, u32 *pa)
 			*pa = (desc & 0xff000000u) | (va & 0xffffff);
 		else
 			*pa = (desc & 0xfff00000u) | (va & 0xfffff);
+		*ap = WALK_AP_SECTION(desc);
+		*section = true;
 		return 0;
 	default:
 		return -EFAULT;
 	}
+}
+
+static int armkvm_walk(struct armkvm_vcpu *vcpu, u32 va, u32 *pa)
+{
+	bool section;
+	u32 ap;
+
+	return armkvm_walk_ap(vcpu, va, pa, &ap, &section);
+}
+
+/*
+ * May unprivileged code make this access? The descriptor's AP bits, read as
+ * the host's SCTLR.AFE says (the guest's SCTLR is the host's).
+ */
+static bool armkvm_ap_allows_user(u32 ap, bool write)
+{
+	if (armkvm_host_sctlr() & SCTLR_AFE)	/* AP[2:1]: x1 user access, 1x read-only */
+		return (ap & 2) && !(write && (ap & 4));
+	if (write)
+		return ap == 3;			/* APX=0, AP=11: full access */
+	return ap & 2;				/* AP=1x: user may read */
 }
 
 /* The address the guest's access to va reaches: guest-physical with its MMU off. */
@@ -322,7 +361,8 @@ int armkvm_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int 
  */
 bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u32 *pa)
 {
-	u32 fs = FSR_FS(dfsr);
+	u32 fs = FSR_FS(dfsr), ap;
+	bool section, write = dfsr & FSR_WRITE;
 
 	if (!armkvm_guest_mmu_on(vcpu)) {
 		*pa = dfar;
@@ -330,9 +370,22 @@ bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u3
 	}
 	if (fs != 0x9 && fs != 0xb)
 		return false;
-	if (armkvm_walk(vcpu, dfar, pa))
+	if (armkvm_walk_ap(vcpu, dfar, pa, &ap, &section))
 		return false;
-	return !armkvm_ram_hpa(vcpu->vm, *pa, 1);
+	if (armkvm_ram_hpa(vcpu->vm, *pa, 1))
+		return false;
+	/*
+	 * The domain fault came before the permission check the hardware would
+	 * make once the domain is open: a user-mode access the descriptor does
+	 * not allow is the guest's own permission fault, never a device access
+	 * (a guest process must not program its kernel's devices).
+	 */
+	if ((vcpu->sw.guest.cpsr & MODE_MASK) == USR_MODE && !armkvm_ap_allows_user(ap, write)) {
+		vcpu->sw.hw.dfsr = (dfsr & (FSR_WRITE | FSR_DOMAIN_MASK)) |
+				   (section ? FSR_PERM_SECTION : FSR_PERM_PAGE);
+		return false;
+	}
+	return true;
 }
 
 /* An abort the guest takes itself: its fault registers say what happened. */

@@ -171,27 +171,30 @@ static void armkvm_ptimer_free(void)
 /*
  * Claims the physical timer's interrupts. Without a generic timer, or
  * without its interrupts in the device tree, guests use a device timer
- * (armkvm-virt's SP804): not an error.
+ * (armkvm-virt's SP804): not an error. A host whose own timer is the
+ * physical one (a kernel booted in Hyp mode uses CNTP, and its HVC goes to
+ * the hyp stub) cannot run armkvm guests: the world switch stops CNTP.
+ * Such hosts have the virtualization extensions and should use KVM: -ENODEV.
  */
-void armkvm_ptimer_init(void)
+int armkvm_ptimer_init(void)
 {
 	struct device_node *np;
 	u32 freq;
 	int i, ret, claimed = 0;
 
 	if (!armkvm_cpu_has_gtimer())
-		return;
+		return 0;
 	asm volatile("mrc p15, 0, %0, c14, c0, 0" : "=r" (freq));	/* CNTFRQ */
 	np = of_find_matching_node(NULL, armkvm_timer_of_match);
 	if (!np || !freq) {
 		of_node_put(np);
 		pr_info("armkvm: no generic timer to give guests\n");
-		return;
+		return 0;
 	}
 	armkvm_ptimer_cookie = alloc_percpu(int);
 	if (!armkvm_ptimer_cookie) {
 		of_node_put(np);
-		return;
+		return -ENOMEM;
 	}
 	for (i = 0; i < PTIMER_PPIS; i++) {
 		int irq = irq_of_parse_and_map(np, i);
@@ -200,6 +203,13 @@ void armkvm_ptimer_init(void)
 			continue;
 		ret = request_percpu_irq(irq, armkvm_ptimer_isr, "armkvm-ptimer",
 					 armkvm_ptimer_cookie);
+		if (ret == -EBUSY) {
+			pr_err("armkvm: the host's own timer uses the physical timer (interrupt %d): a kernel booted in Hyp mode? Use KVM on such hosts\n",
+			       irq);
+			of_node_put(np);
+			armkvm_ptimer_free();
+			return -ENODEV;
+		}
 		if (ret) {
 			pr_warn("armkvm: cannot claim the physical timer's interrupt %d: %d\n",
 				irq, ret);
@@ -211,18 +221,19 @@ void armkvm_ptimer_init(void)
 	of_node_put(np);
 	if (!claimed) {
 		armkvm_ptimer_free();
-		return;
+		return 0;
 	}
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "armkvm/ptimer:online",
 				armkvm_ptimer_cpu_up, armkvm_ptimer_cpu_down);
 	if (ret < 0) {
 		pr_warn("armkvm: cannot follow CPU hotplug for the physical timer: %d\n", ret);
 		armkvm_ptimer_free();
-		return;
+		return 0;
 	}
 	armkvm_ptimer_cpuhp = ret;
 	armkvm_cntfrq = freq;
 	pr_info("armkvm: guests get the physical timer (%u Hz)\n", freq);
+	return 0;
 }
 
 void armkvm_ptimer_exit(void)

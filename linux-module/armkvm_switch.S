@@ -23,7 +23,20 @@
  *   Only the module area (0xbf000000-0xbfffffff, where this code and *sw
  *   live: the caller passes its per-CPU passage in the module's .bss) is
  *   touched while the guest's table is live; the caller has put the host's
- *   entries for it in that table and stored sw in armkvm_running[MPIDR.Aff0].
+ *   entries for it in that table. While the guest runs, sp_fiq points into
+ *   sw (at SW_FWD_LR): that is how the vectors find this CPU's passage,
+ *   whatever the CPU's MPIDR (clusters of big.LITTLE boards share Aff0).
+ *
+ *   Host state the guest could change natively and the host relies on comes
+ *   back exactly: besides the above, SPSR_svc, sp_usr and lr_usr, CPACR (a
+ *   guest closing cp10/cp11 would break the host's VFP), CSSELR, and ACTLR
+ *   (written back only if the guest changed it: writing it may be UNDEFINED
+ *   in the non-secure world). Not switched, and so part of the guest
+ *   contract (docs/modes.md): the PMU and debug registers.
+ *
+ *   Physical FIQs stay with the host: the guest is entered with CPSR.F clear
+ *   whatever its own F bit (a privileged guest that masks FIQs natively
+ *   masks them until its next exit).
  *
  *   FIQ mode's banked registers belong to armkvm while a guest runs: the
  *   vectors need scratch registers that the guest cannot own, and a
@@ -74,12 +87,15 @@
 #define SW_FORWARDED	940
 #define SW_HAS_GTIMER	944
 #define SW_HOST_CNTKCTL	948
+#define SW_HOST_EXTRA	952	/* spsr_svc sp_usr lr_usr cpacr csselr actlr */
+#define SW_GUEST_ACTLR	976	/* ACTLR as the guest left it */
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)
 #define FWD_BUDGET	4096	/* forwarded exceptions per entry, then an exit */
 #define PSR_A		(1 << 8)
 #define PSR_I		(1 << 7)
+#define PSR_F		(1 << 6)
 
 	.arch	armv7-a
 	.fpu	vfpv3
@@ -132,14 +148,6 @@
 	\op	\ptr
 	.endm
 
-/* This CPU's slot in armkvm_running: r = &armkvm_running[MPIDR.Aff0]. */
-	.macro	this_cpu_slot r, tmp
-	mrc	p15, 0, \tmp, c0, c0, 5		@ MPIDR
-	and	\tmp, \tmp, #0xff
-	ldr	\r, =armkvm_running
-	add	\r, \r, \tmp, lsl #2
-	.endm
-
 ENTRY(armkvm_world_switch)
 	push	{r4-r12, lr}
 	str	sp, [r0, #SW_HOST_SP]
@@ -171,6 +179,16 @@ ENTRY(armkvm_world_switch)
 	mrc	p15, 0, r2, c2, c0, 1		@ TTBR1
 	mrc	p15, 0, r3, c10, c2, 0		@ PRRR
 	mrc	p15, 0, r4, c10, c2, 1		@ NMRR
+	stmia	r1, {r2-r4}
+	add	r1, r0, #SW_HOST_EXTRA
+	mrs	r2, spsr
+	str	r2, [r1], #4
+	stmia	r1, {sp, lr}^			@ sp_usr, lr_usr
+	nop
+	add	r1, r1, #8
+	mrc	p15, 0, r2, c1, c0, 2		@ CPACR
+	mrc	p15, 2, r3, c0, c0, 0		@ CSSELR
+	mrc	p15, 0, r4, c1, c0, 1		@ ACTLR
 	stmia	r1, {r2-r4}
 
 	/* VFP: set the hardware's registers aside, load the guest's. */
@@ -230,6 +248,7 @@ ENTRY(armkvm_world_switch)
 	add	sp, r8, #SW_FWD_LR
 	ldr	lr, [r8, #SW_PC]
 	ldr	r2, [r8, #SW_CPSR]
+	bic	r2, r2, #PSR_F			@ physical FIQs reach the host
 	msr	spsr_cxsf, r2
 	add	r9, r8, #SW_R8
 	ldmia	r9, {r8-r14}^			@ the guest's r8-r12, sp_usr, lr_usr
@@ -365,8 +384,7 @@ armkvm_forward:
 
 /* FIQ mode, r8 = vector. Every guest register but r8_fiq-r14_fiq is untouched. */
 armkvm_exit:
-	this_cpu_slot r10, r9
-	ldr	r9, [r10]			@ sw
+	sub	r9, sp, #SW_FWD_LR		@ sw
 	stmia	r9, {r0-r7}
 	add	r10, r9, #SW_R8
 	stmia	r10, {r8-r14}^			@ the guest's r8-r12, sp_usr, lr_usr
@@ -456,6 +474,14 @@ armkvm_exit:
 	mcr	p15, 0, r2, c2, c0, 1		@ TTBR1
 	mcr	p15, 0, r3, c10, c2, 0		@ PRRR
 	mcr	p15, 0, r4, c10, c2, 1		@ NMRR
+	add	r1, r0, #SW_HOST_EXTRA + 12
+	ldmia	r1, {r2-r4}
+	mcr	p15, 0, r2, c1, c0, 2		@ CPACR
+	mcr	p15, 2, r3, c0, c0, 0		@ CSSELR
+	mrc	p15, 0, r5, c1, c0, 1		@ ACTLR: the guest's
+	str	r5, [r0, #SW_GUEST_ACTLR]
+	cmp	r5, r4
+	mcrne	p15, 0, r4, c1, c0, 1		@ back to the host's only if it changed
 	flush_translation r2
 
 	/* The host's banked registers. */
@@ -466,6 +492,11 @@ armkvm_exit:
 	load_banked r1
 
 	msr	cpsr_c, #MODE_SVC | MASK_IF
+	ldr	r1, [r0, #SW_HOST_EXTRA]
+	msr	spsr_cxsf, r1			@ SPSR_svc
+	add	r1, r0, #SW_HOST_EXTRA + 4
+	ldmia	r1, {sp, lr}^			@ sp_usr, lr_usr
+	nop
 	ldr	sp, [r0, #SW_HOST_SP]
 	ldr	r1, [r0, #SW_HOST_CPSR]
 	msr	cpsr_cxsf, r1
@@ -474,3 +505,7 @@ armkvm_exit:
 ENDPROC(armkvm_vectors)
 
 	.ltorg
+
+/* The end of the code the guest's table must map (armkvm_write_window touches it). */
+	.globl	armkvm_switch_end
+armkvm_switch_end:

@@ -61,6 +61,8 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, has_gtimer) != 944);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cntkctl) != 948);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.cntp_ctl) != 180);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_extra) != 952);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_actlr) != 976);
 }
 
 /* Register n (0-15) as the guest sees it in its current mode. */
@@ -108,12 +110,13 @@ static int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
 				unsigned int ndata, const u32 *data)
 {
 	struct armkvm_run *run = vcpu->run;
-	unsigned int i;
+	/* The run page is userspace's too: bound the loop by a local, never by what it holds. */
+	unsigned int i, n = min_t(unsigned int, ndata, ARRAY_SIZE(run->internal.data));
 
 	run->exit_reason = ARMKVM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = suberror;
-	run->internal.ndata = min_t(unsigned int, ndata, ARRAY_SIZE(run->internal.data));
-	for (i = 0; i < run->internal.ndata; i++)
+	run->internal.ndata = n;
+	for (i = 0; i < n; i++)
 		run->internal.data[i] = data[i];
 	vcpu->stats.exits_other++;
 	return 0;
@@ -373,6 +376,7 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 			memcpy(run->hypercall.args, sw->guest.usr, sizeof(run->hypercall.args));
 			memcpy(run->hypercall.ret, sw->guest.usr, sizeof(run->hypercall.ret));
 			sw->guest.pc += 4;
+			vcpu->pending = ARMKVM_PENDING_HYPERCALL;
 			return 0;
 		}
 		break;
@@ -390,6 +394,7 @@ static int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 				return 1;
 			}
 			vcpu->stats.exits_mmio++;
+			vcpu->pending = ARMKVM_PENDING_MMIO;
 			return 0;
 		}
 		break;
@@ -420,11 +425,24 @@ static unsigned int trace_exits;
 module_param(trace_exits, uint, 0644);
 MODULE_PARM_DESC(trace_exits, "log the next N guest exits (vector, pc, cpsr, lr, fault registers)");
 
+/* One exit's share of trace_exits, taken atomically: vCPUs race for the last ones. */
+static bool armkvm_trace_this_exit(void)
+{
+	unsigned int n = READ_ONCE(trace_exits), old;
+
+	while (n) {
+		old = cmpxchg(&trace_exits, n, n - 1);
+		if (old == n)
+			return true;
+		n = old;
+	}
+	return false;
+}
+
 static void armkvm_trace_exit(struct armkvm_vcpu *vcpu, int vector)
 {
 	const struct armkvm_switch *sw = &vcpu->sw;
 
-	trace_exits--;
 	pr_info("armkvm: exit %d pc %08x cpsr %08x lr %08x dfsr %03x dfar %08x ifsr %03x ifar %08x ttbr0 %08x mmu %d\n",
 		vector, sw->guest.pc, sw->guest.cpsr, sw->exit_lr, sw->hw.dfsr, sw->hw.dfar,
 		sw->hw.ifsr, sw->hw.ifar, sw->hw.ttbr0, armkvm_guest_mmu_on(vcpu));
@@ -439,12 +457,26 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 	int vector, ret;
 	bool window, mask_timer, irq_line;
 
-	/* Complete what userspace did for the last exit. */
-	if (run->exit_reason == ARMKVM_EXIT_MMIO) {
-		if (armkvm_mmio_complete(vcpu))
+	/*
+	 * Complete what userspace did for the last exit, as the module recorded
+	 * it (the run page's exit_reason is userspace's to scribble on), before
+	 * anything else: with immediate_exit set, RUN completes the instruction
+	 * and returns -EINTR without entering the guest, as KVM does.
+	 */
+	switch (vcpu->pending) {
+	case ARMKVM_PENDING_MMIO:
+		vcpu->pending = ARMKVM_PENDING_NONE;
+		if (armkvm_mmio_complete(vcpu)) {
+			vcpu->pending = ARMKVM_PENDING_MMIO;
 			return 0;	/* the next access of a multi-word instruction */
-	} else if (run->exit_reason == ARMKVM_EXIT_HYPERCALL) {
+		}
+		break;
+	case ARMKVM_PENDING_HYPERCALL:
+		vcpu->pending = ARMKVM_PENDING_NONE;
 		memcpy(vcpu->sw.guest.usr, run->hypercall.ret, sizeof(run->hypercall.ret));
+		break;
+	case ARMKVM_PENDING_NONE:
+		break;
 	}
 	run->exit_reason = ARMKVM_EXIT_UNKNOWN;
 
@@ -491,7 +523,6 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 			armkvm_ptimer_mask_local(true);
 		passage = &armkvm_passage[smp_processor_id()];
 		memcpy(passage, &vcpu->sw, sizeof(*passage));
-		armkvm_running[read_cpuid_mpidr() & 0xff] = passage;
 		t0 = ktime_get_ns();
 		vector = armkvm_world_switch(passage);
 		vcpu->stats.guest_ns += ktime_get_ns() - t0;
@@ -509,7 +540,7 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 		if (armkvm_mmu_after_exit(vcpu))
 			return armkvm_exit_mmu(vcpu);
 
-		if (unlikely(trace_exits))
+		if (unlikely(READ_ONCE(trace_exits)) && armkvm_trace_this_exit())
 			armkvm_trace_exit(vcpu, vector);
 		ret = armkvm_handle_exit(vcpu, vector);
 		if (ret <= 0) {
@@ -562,6 +593,10 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 		regs.cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;	/* ISTATUS is read-only */
 		regs.cp15.cntkctl &= CNTKCTL_MASK;
 		vcpu->sw.guest = regs;
+		/* New state (reset, loadvm): the last exit's instruction is history. */
+		vcpu->pending = ARMKVM_PENDING_NONE;
+		vcpu->mmio.count = 0;
+		vcpu->mmio.done = 0;
 		vcpu->ram_dirty = true;
 		ret = 0;
 		break;
@@ -657,7 +692,10 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	vcpu->sw.has_gtimer = armkvm_cpu_has_gtimer();
 	vcpu->vm = vm;
 	vcpu->ram_dirty = true;
-	/* Reset state: SVC mode, interrupts masked, at the start of RAM. */
+	/*
+	 * Reset state, the architecture's: SVC mode, IRQs and FIQs masked (F in the
+	 * guest's view only: the switch runs it with F clear), at the start of RAM.
+	 */
 	vcpu->sw.guest.cpsr = SVC_MODE | PSR_I_BIT | PSR_F_BIT;
 	vcpu->sw.guest.pc = vm->ram_gpa;
 	/* MMU off; memory attributes as the host's until the guest sets its own. */
@@ -690,9 +728,6 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	}
 	return ret;
 }
-
-/* The switch state of the guest each physical CPU runs, by MPIDR.Aff0: read by armkvm_vectors. */
-struct armkvm_switch *armkvm_running[256];
 
 /* Each CPU's copy of the running vCPU's switch state: module memory, mapped in every guest. */
 struct armkvm_switch armkvm_passage[NR_CPUS] __aligned(L1_CACHE_BYTES);

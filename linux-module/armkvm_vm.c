@@ -15,6 +15,10 @@
  * Copyright (c) 2026 The armkvm developers
  */
 #include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/module.h>
+#include <linux/security.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
@@ -47,6 +51,35 @@ static void armkvm_vm_build_l1(struct armkvm_vm *vm)
 		vm->l1[first + i] = (pa + ((u32)i << SECTION_SHIFT_1M)) | GUEST_RAM_SECTION;
 	/* The table is read by the MMU's walker: make it visible to it. */
 	flush_icache_range((unsigned long)vm->l1, (unsigned long)vm->l1 + PAGE_SIZE * 4);
+}
+
+/*
+ * Guest RAM of all VMs together, in MiB: pinned, unmovable lowmem, so a
+ * bound the administrator sets (0: half of lowmem, computed at load).
+ */
+static unsigned int max_guest_ram_mb;
+module_param(max_guest_ram_mb, uint, 0644);
+MODULE_PARM_DESC(max_guest_ram_mb, "guest RAM of all VMs together, in MiB (0: half of lowmem)");
+
+static atomic_long_t armkvm_ram_pages;	/* guest RAM held by all VMs */
+
+static unsigned long armkvm_ram_limit_pages(void)
+{
+	unsigned int mb = READ_ONCE(max_guest_ram_mb);
+
+	if (!mb)
+		return (totalram_pages() - totalhigh_pages()) / 2;
+	return (unsigned long)mb << (20 - PAGE_SHIFT);
+}
+
+/* Reserve nr pages against the module-wide limit; false (and nothing held) if over it. */
+static bool armkvm_ram_reserve(unsigned long nr)
+{
+	if (atomic_long_add_return(nr, &armkvm_ram_pages) > armkvm_ram_limit_pages()) {
+		atomic_long_sub(nr, &armkvm_ram_pages);
+		return false;
+	}
+	return true;
 }
 
 /* Candidate blocks tried before ENOMEM: each try isolates and migrates pages. */
@@ -93,10 +126,16 @@ static bool armkvm_ram_from_buddy(unsigned int order, u64 align)
 	return order < MAX_ORDER && align <= (PAGE_SIZE << order);
 }
 
+/*
+ * From the buddy allocator, charged to the caller's memory cgroup
+ * (__GFP_ACCOUNT): a cgroup's limit refuses the VM with ENOMEM. Migrated
+ * blocks cannot be charged from a module (the kernel exports no way to);
+ * the module-wide limit bounds them.
+ */
 static struct page *armkvm_alloc_ram(unsigned int order, u64 align)
 {
 	if (armkvm_ram_from_buddy(order, align))
-		return alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, order);
+		return alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN, order);
 	return armkvm_alloc_contig(1ul << order,
 				   max_t(unsigned long, 1ul << order, align >> PAGE_SHIFT));
 }
@@ -116,6 +155,8 @@ static void armkvm_vm_free(struct armkvm_vm *vm)
 		__free_pages(vm->l1_page, 2);
 	if (vm->ram)
 		armkvm_free_ram(vm);
+	if (vm->ram_reserved)
+		atomic_long_sub(1ul << vm->ram_order, &armkvm_ram_pages);
 	kfree(vm);
 }
 
@@ -157,6 +198,28 @@ static const struct file_operations armkvm_vm_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * In privileged mode the guest runs in the host's kernel mode and its page
+ * tables can name any physical address: like /dev/mem, only a process with
+ * CAP_SYS_RAWIO in the initial user namespace that opened the device may
+ * create such a VM, and never under kernel lockdown.
+ */
+static int armkvm_may_run_privileged(struct file *filp)
+{
+	int ret;
+
+	if (!file_ns_capable(filp, &init_user_ns, CAP_SYS_RAWIO) || !capable(CAP_SYS_RAWIO)) {
+		pr_info_ratelimited("armkvm: privileged-mode VMs need CAP_SYS_RAWIO (%s[%d] has not)\n",
+				    current->comm, task_pid_nr(current));
+		return -EPERM;
+	}
+	ret = security_locked_down(LOCKDOWN_DEV_MEM);
+	if (ret)
+		pr_info_ratelimited("armkvm: the kernel is locked down: no privileged-mode VMs\n");
+	return ret;
+}
+
+/* Every address and size is checked in 64 bits, without sums that can wrap. */
 static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 {
 	int i;
@@ -175,12 +238,12 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 	    cfg->ram_size % ARMKVM_RAM_ALIGN || cfg->ram_gpa % ARMKVM_RAM_ALIGN)
 		return -EINVAL;
 	/* Guest RAM must lie below the hypervisor's window (armkvm_mmu.c). */
-	if (cfg->ram_gpa + cfg->ram_size > MODULES_VADDR)
+	if (cfg->ram_gpa > MODULES_VADDR || cfg->ram_size > MODULES_VADDR - cfg->ram_gpa)
 		return -EINVAL;
 	return 0;
 }
 
-long armkvm_create_vm(void __user *argp)
+long armkvm_create_vm(struct file *filp, void __user *argp)
 {
 	struct armkvm_vm_config cfg;
 	struct armkvm_vm *vm;
@@ -189,6 +252,9 @@ long armkvm_create_vm(void __user *argp)
 	if (copy_from_user(&cfg, argp, sizeof(cfg)))
 		return -EFAULT;
 	ret = armkvm_check_config(&cfg);
+	if (ret)
+		return ret;
+	ret = armkvm_may_run_privileged(filp);
 	if (ret)
 		return ret;
 
@@ -200,6 +266,14 @@ long armkvm_create_vm(void __user *argp)
 	vm->ram_size = cfg.ram_size;
 	vm->ram_order = get_order(cfg.ram_size);
 	vm->ram_align = cfg.ram_align;
+	if (!armkvm_ram_reserve(1ul << vm->ram_order)) {
+		pr_info_ratelimited("armkvm: %llu MiB more guest RAM would pass max_guest_ram_mb (%lu MiB)\n",
+				    cfg.ram_size >> 20,
+				    armkvm_ram_limit_pages() >> (20 - PAGE_SHIFT));
+		kfree(vm);
+		return -ENOMEM;
+	}
+	vm->ram_reserved = true;
 	vm->ram = armkvm_alloc_ram(vm->ram_order, cfg.ram_align);
 	vm->l1_page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
 	if (!vm->ram || !vm->l1_page) {
@@ -213,8 +287,11 @@ long armkvm_create_vm(void __user *argp)
 		/* Migrated-out pages leave their old contents behind. */
 		unsigned long i;
 
-		for (i = 0; i < (1ul << vm->ram_order); i++)
+		for (i = 0; i < (1ul << vm->ram_order); i++) {
 			clear_highpage(vm->ram + i);
+			if (!(i % 256))
+				cond_resched();
+		}
 	}
 	vm->ram_hpa = page_to_phys(vm->ram);
 	if (cfg.flags & ARMKVM_VM_GPA_IS_HPA) {

@@ -15,6 +15,10 @@ mkdir -p "$lab"
 arm-linux-gnueabihf-gcc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0x0 \
     -Wl,-e,_start -o "$lab/lab-boot.elf" "$ARMKVM_TOP/lab/firmware/lab-boot.S"
 arm-linux-gnueabihf-objcopy -O binary "$lab/lab-boot.elf" "$lab/lab-boot.bin"
+# The same entering the kernel in Hyp mode, for a board with virtualization extensions.
+arm-linux-gnueabihf-gcc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0x0 -DLAB_ENTER_HYP \
+    -Wl,-e,_start -o "$lab/lab-boot-hyp.elf" "$ARMKVM_TOP/lab/firmware/lab-boot.S"
+arm-linux-gnueabihf-objcopy -O binary "$lab/lab-boot-hyp.elf" "$lab/lab-boot-hyp.bin"
 
 kernel=$(ls "$root"/boot/vmlinuz-*-armmp | tail -n 1)
 cp -u "$kernel" "$lab/vmlinuz"

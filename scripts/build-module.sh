@@ -2,8 +2,11 @@
 # Cross-build linux-module/armkvm.ko for the lab's Debian armmp kernel. Debian's kbuild tools
 # are host binaries (linux-kbuild is Multi-Arch foreign), so the amd64 build of the matching
 # version stands in for the armhf one the headers point at. Prints the module's path.
+#   scripts/build-module.sh [DIR [OUT]]   DIR: another module's sources (its Kbuild names one
+#                                         module), relative to the top; OUT: copy the .ko there
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+src_dir=${1:-linux-module}
 
 root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
 hdr_armmp=$(ls -d "$root"/usr/src/linux-headers-*-armmp | tail -n 1)
@@ -41,9 +44,18 @@ fi
 
 # Build out of the source tree, with the ABI header at the relative path Kbuild expects.
 out="$ARMKVM_BUILD/module"
-mkdir -p "$out/linux-module" "$out/linux-headers/linux"
-cp -u "$ARMKVM_TOP"/linux-module/{Kbuild,*.c,*.h,*.S} "$out/linux-module/"
+mdir="$out/$(basename "$src_dir")"
+mkdir -p "$mdir" "$out/linux-headers/linux"
+shopt -s nullglob
+srcs=("$ARMKVM_TOP/$src_dir"/Kbuild "$ARMKVM_TOP/$src_dir"/*.[chS])
+shopt -u nullglob
+cp -u "${srcs[@]}" "$mdir/"
 cp -u "$ARMKVM_TOP/linux-headers/linux/armkvm.h" "$out/linux-headers/linux/"
-make -s -C "$kdir/armmp" M="$out/linux-module" ARCH=arm \
+make -s -C "$kdir/armmp" M="$mdir" ARCH=arm \
     CROSS_COMPILE=arm-linux-gnueabihf- modules >&2
-echo "$out/linux-module/armkvm.ko"
+ko="$mdir/$(sed -n 's/^obj-m *:= *\(.*\)\.o$/\1/p' "$mdir/Kbuild").ko"
+[ -e "$ko" ] || die "no module built in $mdir"
+if [ $# -ge 2 ]; then
+    cp "$ko" "$2"
+fi
+echo "$ko"

@@ -111,9 +111,26 @@ static int armkvm_create_vm(MachineState *ms)
                      ARMKVM_RAM_MAX >> 20, (uint64_t)cfg.ram_size >> 10);
         return -EINVAL;
     }
+    /* Checked here too, without sums that wrap: the error names the option. */
+    if (cfg.ram_gpa % ARMKVM_RAM_ALIGN || cfg.ram_gpa > UINT32_MAX ||
+        cfg.ram_size > UINT32_MAX + 1ULL - cfg.ram_gpa) {
+        error_report("armkvm: ram-base 0x%" PRIx64 " with %" PRIu64 " MiB of "
+                     "RAM: guest RAM must start on a MiB boundary and end "
+                     "within the 32-bit address space (-M armkvm-virt,"
+                     "ram-base=)", (uint64_t)cfg.ram_gpa,
+                     (uint64_t)cfg.ram_size >> 20);
+        return -EINVAL;
+    }
     fd = ioctl(armkvm.dev.fd, ARMKVM_CREATE_VM, &cfg);
     if (fd < 0) {
         int ret = -errno;
+
+        if (ret == -EPERM) {
+            error_report("armkvm: the module refused a privileged-mode VM: "
+                         "it needs CAP_SYS_RAWIO and a kernel that is not "
+                         "locked down (docs/modes.md)");
+            return ret;
+        }
 
         g_autofree char *where = cfg.ram_gpa ?
             g_strdup_printf("0x%" PRIx64, (uint64_t)cfg.ram_gpa) :
@@ -221,14 +238,21 @@ static int armkvm_init_machine(MachineState *ms)
 
     if (armkvm.mode == ARMKVM_MODE_AUTO) {
         /*
-         * Reported, never silent: privileged mode runs only armkvm-aware
-         * guests, and nothing tells yet whether this one is.
+         * Reported, never silent. Switching to native execution when the
+         * guest turns out to be armkvm-aware is not built yet.
          */
-        warn_report("armkvm: mode 'auto' cannot tell whether the guest is "
-                    "armkvm-aware yet: guest CPUs run under TCG inside armkvm "
-                    "(mode=privileged runs them natively)");
+        warn_report("armkvm: mode 'auto' runs guest CPUs under TCG inside "
+                    "armkvm (mode=privileged runs armkvm-aware guests "
+                    "natively)");
     }
     if (armkvm.mode == ARMKVM_MODE_PRIVILEGED) {
+        if (ms->smp.cpus > 1) {
+            error_report("armkvm: privileged mode runs one vCPU until SMP "
+                         "guests exist (asked for %u): use -smp 1",
+                         ms->smp.cpus);
+            armkvm_device_close(&armkvm.dev);
+            return -ENOTSUP;
+        }
         ret = armkvm_create_vm(ms);
         if (ret < 0) {
             armkvm_device_close(&armkvm.dev);

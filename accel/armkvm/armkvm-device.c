@@ -53,6 +53,11 @@ int armkvm_device_open(ArmkvmDevice *dev, Error **errp)
         if (err == ENOENT || err == ENODEV || err == ENXIO) {
             error_setg(errp, "armkvm: %s is missing: the armkvm kernel module "
                        "is not loaded (modprobe armkvm)", ARMKVM_DEVICE_PATH);
+        } else if (err == EACCES || err == EPERM) {
+            error_setg(errp, "armkvm: no permission to open %s: in privileged "
+                       "mode a guest runs in the host's kernel mode, so only "
+                       "root (CAP_SYS_RAWIO) may use it; other users run "
+                       "guests under TCG (-accel tcg)", ARMKVM_DEVICE_PATH);
         } else {
             error_setg_errno(errp, err, "armkvm: cannot open %s",
                              ARMKVM_DEVICE_PATH);

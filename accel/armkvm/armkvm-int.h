@@ -50,6 +50,12 @@ struct AccelCPUState {
     uint32_t timer_level;       /* run->timer_level as the GIC last saw it */
     /* The module's GIC drives the IRQ input and the timer's PPI itself. */
     bool irqchip_in_kernel;
+    /*
+     * The last exit was an MMIO access or a hypercall, which the module
+     * completes at the next RUN: it must come before anything else touches
+     * the vCPU (armkvm_finish_pending).
+     */
+    bool completion_pending;
 };
 
 /* The accelerator's state: one per QEMU process. */

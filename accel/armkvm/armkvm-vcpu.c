@@ -17,6 +17,7 @@
 #include "exec/memory.h"
 #include "hw/core/cpu.h"
 #include "hw/irq.h"
+#include "hw/arm/boot.h"
 #include "system/armkvm.h"
 #include "system/cpus.h"
 #include "system/hw_accel.h"
@@ -75,6 +76,8 @@ static void armkvm_put_registers(CPUState *cpu)
 
     armkvm_regs_from_env(cpu_env(cpu), &regs);
     armkvm_vfp_from_env(cpu_env(cpu), &vfp);
+    /* SET_REGS drops a pending completion in the module: this is newer. */
+    cpu->accel->completion_pending = false;
     if (ioctl(cpu->accel->fd, ARMKVM_SET_REGS, &regs) < 0) {
         error_report("armkvm: vCPU %d: ARMKVM_SET_REGS: %s (pc 0x%08x, "
                      "cpsr 0x%08x)", cpu->cpu_index, strerror(errno),
@@ -169,6 +172,50 @@ static uint32_t armkvm_psci_features(uint32_t fn)
     }
 }
 
+static int armkvm_run_ioctl(CPUState *cpu)
+{
+    int ret;
+
+    bql_unlock();
+    ret = ioctl(cpu->accel->fd, ARMKVM_RUN, 0);
+    ret = ret < 0 ? -errno : ret;
+    bql_lock();
+    /* Whatever RUN returned, it completed the last exit's instruction. */
+    cpu->accel->completion_pending = false;
+    return ret;
+}
+
+/*
+ * Like KVM with immediate_exit: after an MMIO or hypercall exit the module
+ * completes the instruction at the next RUN, so before the vCPU leaves its
+ * loop (a kick, reset, pause, savevm, a panic) it runs once more with
+ * immediate_exit set: the instruction takes effect, the guest is not entered.
+ */
+static void armkvm_finish_pending(CPUState *cpu)
+{
+    struct armkvm_run *run = cpu->accel->run;
+    int ret;
+
+    while (cpu->accel->completion_pending) {
+        qatomic_set(&run->immediate_exit, 1);
+        ret = armkvm_run_ioctl(cpu);
+        if (ret == -EINTR || ret == -EAGAIN) {
+            break;
+        }
+        if (ret < 0 || run->exit_reason != ARMKVM_EXIT_MMIO) {
+            error_report("armkvm: vCPU %d: completing an exit: %s (exit "
+                         "reason %u)", cpu->cpu_index,
+                         ret < 0 ? strerror(-ret) : "an unexpected exit",
+                         run->exit_reason);
+            exit(1);
+        }
+        /* The next access of a multi-word load or store. */
+        cpu->accel->completion_pending = true;
+        armkvm_handle_mmio(run);
+    }
+    qatomic_set(&run->immediate_exit, 0);
+}
+
 static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
 {
     uint32_t *arg = run->hypercall.args, *ret = run->hypercall.ret;
@@ -217,6 +264,7 @@ static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
     case ARMKVM_HC_GUEST_PANIC:
         error_report("armkvm: vCPU %d: the guest panicked (code 0x%x)",
                      cpu->cpu_index, arg[1]);
+        armkvm_finish_pending(cpu);
         cpu_synchronize_state(cpu);
         qemu_system_guest_panicked(NULL);
         return EXCP_HLT;
@@ -244,11 +292,46 @@ static void armkvm_sync_timer_level(CPUState *cpu, struct armkvm_run *run)
     }
 }
 
+/*
+ * Privileged mode runs natively only an image that says it is armkvm-aware
+ * (ARMKVM_GUEST_MARKER near its entry point): any other guest would take the
+ * host's CPU with its own vectors, page tables and interrupt masking.
+ * Checked on the loaded image before the first native instruction.
+ */
+static void armkvm_check_guest_aware(CPUState *cpu)
+{
+    static bool checked;
+    ARMCPU *arm = ARM_CPU(cpu);
+    const struct arm_boot_info *bi = arm->env.boot_info;
+    uint64_t entry = bi && bi->entry ? bi->entry : arm->env.regs[15];
+    g_autofree uint8_t *buf = g_malloc0(ARMKVM_GUEST_MARKER_WINDOW);
+
+    if (checked) {
+        return;
+    }
+    checked = true;
+    /* A window that runs past RAM reads as zeros there: no marker. */
+    address_space_read(&address_space_memory, entry, MEMTXATTRS_UNSPECIFIED,
+                       buf, ARMKVM_GUEST_MARKER_WINDOW);
+    for (int i = 0; i + ARMKVM_GUEST_MARKER_SIZE <= ARMKVM_GUEST_MARKER_WINDOW;
+         i += 4) {
+        if (!memcmp(buf + i, ARMKVM_GUEST_MARKER, ARMKVM_GUEST_MARKER_SIZE)) {
+            return;
+        }
+    }
+    error_report("armkvm: the guest image (entry 0x%" PRIx64 ") is not "
+                 "armkvm-aware: mode 'privileged' runs only guests that "
+                 "carry the armkvm marker (docs/modes.md); run this one with "
+                 "-accel armkvm,mode=auto or -accel tcg", entry);
+    exit(1);
+}
+
 static int armkvm_vcpu_exec(CPUState *cpu)
 {
     struct armkvm_run *run = cpu->accel->run;
     int ret = 0;
 
+    armkvm_check_guest_aware(cpu);
     while (!ret) {
         if (cpu->vcpu_dirty) {
             armkvm_put_registers(cpu);
@@ -256,6 +339,7 @@ static int armkvm_vcpu_exec(CPUState *cpu)
         }
         if (qatomic_read(&cpu->exit_request)) {
             qatomic_set(&cpu->exit_request, 0);
+            armkvm_finish_pending(cpu);
             return EXCP_INTERRUPT;
         }
         /* QEMU's GIC's output, as the CPU's IRQ input sees it. */
@@ -263,32 +347,33 @@ static int armkvm_vcpu_exec(CPUState *cpu)
             run->irq_line = !!(cpu->interrupt_request & CPU_INTERRUPT_HARD);
         }
 
-        bql_unlock();
-        if (ioctl(cpu->accel->fd, ARMKVM_RUN, 0) < 0) {
-            int err = errno;
-
-            bql_lock();
-            armkvm_sync_timer_level(cpu, run);
-            if (err == EINTR || err == EAGAIN) {
+        ret = armkvm_run_ioctl(cpu);
+        armkvm_sync_timer_level(cpu, run);
+        if (ret < 0) {
+            if (ret == -EINTR || ret == -EAGAIN) {
                 qatomic_set(&run->immediate_exit, 0);
                 return EXCP_INTERRUPT;
             }
             error_report("armkvm: vCPU %d: ARMKVM_RUN: %s", cpu->cpu_index,
-                         strerror(err));
+                         strerror(-ret));
             exit(1);
         }
-        bql_lock();
-        armkvm_sync_timer_level(cpu, run);
+        ret = 0;
 
         switch (run->exit_reason) {
         case ARMKVM_EXIT_MMIO:
+            cpu->accel->completion_pending = true;
             armkvm_handle_mmio(run);
             break;
         case ARMKVM_EXIT_TIMER:
             /* Served above; never comes with the module's GIC. */
             break;
         case ARMKVM_EXIT_HYPERCALL:
+            cpu->accel->completion_pending = true;
             ret = armkvm_handle_hypercall(cpu, run);
+            if (ret) {
+                armkvm_finish_pending(cpu);
+            }
             break;
         case ARMKVM_EXIT_INTERNAL_ERROR:
             error_report("armkvm: vCPU %d: the guest did what armkvm cannot "

@@ -32,6 +32,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	ldr	sp, =stack_top
 #ifdef BENCH_COUNT
 	/* Counter 0: instructions at every level; counter 1: not at PL0. */

@@ -12,6 +12,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	ldr	sp, =stack_top
 	set_vectors vectors
 

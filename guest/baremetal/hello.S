@@ -10,6 +10,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	adr	r0, message
 	bl	puts
 	power_off

@@ -32,6 +32,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	ldr	sp, =stack_top
 	hvc_case n_version, PSCI_VERSION, 0x11, 0x22, 0x33
 	hvc_case n_feat_version, PSCI_FEATURES, PSCI_VERSION, 0, 0

@@ -62,6 +62,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	ldr	sp, =stack_top
 
 	/* A32 single loads and stores. */

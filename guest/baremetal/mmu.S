@@ -29,8 +29,11 @@
 	.equ	NOACCESS_VA,	0x50000000	@ RAM in domain 3, which DACR closes
 	.equ	TTB_FLAGS,	0x6a		@ walks inner/outer write-back, shareable
 
-	/* Section: normal write-back write-allocate (TEX remap index 7), shareable. */
-	.equ	SECT_RAM,	0x1140e
+	/*
+	 * Section: normal write-back write-allocate (TEX remap index 7), shareable,
+	 * full access (AP=11: the user-mode check below runs from this RAM).
+	 */
+	.equ	SECT_RAM,	0x11c0e
 	/* Section: shared device (index 1), execute-never, domain 2. */
 	.equ	SECT_DEV,	0x456
 	.equ	SECT_DOMAIN3,	0x60
@@ -42,6 +45,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	ldr	sp, =stack_top
 	set_vectors vectors
 	ldr	r0, =msg_start
@@ -135,12 +139,20 @@ _start:
 	ldr	r0, [r5, #12]
 	bl	puthex
 
-	/* Faults the guest takes itself: translation (read, write), domain. */
+	/* Faults the guest takes itself: translation (read, write), domain, permission. */
 	ldr	r5, =UNMAPPED_VA
 	ldr	r4, [r5, #4]
 	str	r4, [r5, #8]
 	ldr	r5, =NOACCESS_VA
 	ldr	r4, [r5, #0xc]
+
+	/*
+	 * User mode may not touch the kernel-only UART mapping: the guest's own
+	 * permission fault (0x80d), not a device access; the handler returns to SVC.
+	 */
+	ldr	r5, =UART_VA
+	cps	#0x10
+	str	r5, [r5]
 
 	/* A second table, switched to natively (a copy, with another alias). */
 	ldr	r4, =0x5ec0d000
@@ -256,6 +268,12 @@ dabt_handler:
 	bl	puthex_nonl
 	mrc	p15, 0, r0, c6, c0, 0		@ DFAR
 	bl	puthex
+	ldr	r0, [sp, #28]			@ the saved SPSR, above six registers and LR
+	and	r1, r0, #0x1f
+	cmp	r1, #0x10
+	biceq	r0, r0, #0x1f			@ taken in user mode: return in SVC mode
+	orreq	r0, r0, #0x13
+	streq	r0, [sp, #28]
 	pop	{r0-r3, r12, lr}
 	rfeia	sp!
 

@@ -12,6 +12,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	ldr	r0, =message
 	bl	puts
 	.word	0xe7f000f0			@ udf #0

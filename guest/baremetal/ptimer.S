@@ -30,6 +30,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	irq_guest_start
 
 	mrc	p15, 0, r0, c0, c1, 1		@ ID_PFR1: GenTimer

@@ -14,6 +14,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	ldr	sp, =stack
 	ldr	r4, =MARK_ADDR
 	ldr	r5, [r4]

@@ -11,6 +11,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	adr	r0, message
 	bl	puts
 	cpsie	if

@@ -14,6 +14,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	irq_guest_start
 
 	gic_enable TIMER_IRQ

@@ -29,6 +29,7 @@
 	.text
 	.global	_start
 _start:
+	armkvm_aware
 	ldr	sp, =stack
 	mrc	p15, 0, r0, c1, c0, 2
 	orr	r0, r0, #0xf << 20		@ CPACR: cp10, cp11 full access

@@ -35,9 +35,19 @@
 	.equ	DTB_ADDR,	0x47f00000	/* and the device tree */
 	.equ	MAILBOX,	0x0e000100	/* secure RAM: entry, context per CPU */
 	.equ	NSACR_CP10_11,	(3 << 10)
-	.equ	SCR_NS_FW_AW,	0x31		/* NS, FW, AW */
 	.equ	MODE_MON,	0x16
+#ifdef LAB_ENTER_HYP
+/*
+ * lab-boot-hyp.bin (lab/run --hyp, a board with virtualization extensions):
+ * the kernel starts in non-secure Hyp mode, as on a board whose boot loader
+ * gives Linux Hyp mode for KVM; armkvm must refuse to load there.
+ */
+	.equ	SCR_NS_FW_AW,	0x131		/* NS, FW, AW, HCE */
+	.equ	SPSR_NS_SVC,	0x1da		/* Hyp, A, I and F masked */
+#else
+	.equ	SCR_NS_FW_AW,	0x31		/* NS, FW, AW */
 	.equ	SPSR_NS_SVC,	0x1d3		/* SVC, A, I and F masked */
+#endif
 
 	.equ	PSCI_VERSION,		0x84000000
 	.equ	PSCI_CPU_ON,		0x84000003

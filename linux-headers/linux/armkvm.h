@@ -23,6 +23,18 @@
 /* Execution modes (struct armkvm_vm_config.mode). */
 #define ARMKVM_MODE_PRIVILEGED	1
 
+/*
+ * An armkvm-aware guest image says so: these 16 bytes (the last four are the
+ * marker's version), 4-byte aligned, within the first
+ * ARMKVM_GUEST_MARKER_WINDOW bytes from its entry point. Privileged mode
+ * gives the guest the host's kernel mode, so QEMU runs natively only images
+ * that carry it; others run under TCG (mode=auto) or are refused
+ * (mode=privileged). The module does not look: its caller is root already.
+ */
+#define ARMKVM_GUEST_MARKER		"armkvm-aware\x01\0\0\0"
+#define ARMKVM_GUEST_MARKER_SIZE	16
+#define ARMKVM_GUEST_MARKER_WINDOW	4096
+
 /* Limits of a VM in privileged mode: guest RAM is one physically contiguous block. */
 #define ARMKVM_RAM_ALIGN	(1u << 20)
 #define ARMKVM_RAM_MAX		(256u << 20)

@@ -17,9 +17,13 @@
 #include <sys/ioctl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/armkvm.h>
+#include <linux/capability.h>
 
 #define FUZZ_ROUNDS 20000
 
@@ -33,6 +37,8 @@ static const char *err_name(int err)
     case EFAULT: return "EFAULT";
     case EEXIST: return "EEXIST";
     case EINTR: return "EINTR";
+    case EPERM: return "EPERM";
+    case EACCES: return "EACCES";
     default: return strerror(err);
     }
 }
@@ -87,6 +93,13 @@ static void check_vm_configs(int fd)
     report("vm: unaligned base", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa + 4096, mb, 0));
     report("vm: RAM over the host kernel", create_vm(fd, ARMKVM_MODE_PRIVILEGED,
                                                      0xbf000000, mb, 0));
+    /* Sums that wrap in 64 or 32 bits must not pass for small addresses. */
+    report("vm: base that wraps with its size",
+           create_vm(fd, ARMKVM_MODE_PRIVILEGED, 0xffffffffff000000ull, 256 * mb, 0));
+    report("vm: base above 4 GiB", create_vm(fd, ARMKVM_MODE_PRIVILEGED,
+                                             0x100000000ull, mb, 0));
+    report("vm: RAM running into the window", create_vm(fd, ARMKVM_MODE_PRIVILEGED,
+                                                        0xbe000000, 32 * mb, 0));
     report("vm: reserved field set", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb, 1));
     report("vm: bad pointer", ioctl(fd, ARMKVM_CREATE_VM, (void *)16));
     report("vm: host-physical with a base given",
@@ -210,6 +223,43 @@ static void close_guest(struct probe_guest *g)
     close(g->vm);
 }
 
+/*
+ * Who may create a privileged-mode VM: the node is root's alone, and a
+ * process without CAP_SYS_RAWIO (even root's) is refused at CREATE_VM.
+ */
+static void check_privileges(void)
+{
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+    struct __user_cap_data_struct caps[2];
+    struct stat st;
+    pid_t pid;
+    int status;
+
+    if (stat("/dev/armkvm", &st) == 0) {
+        printf("node: mode %04o, uid %u\n", (unsigned int)st.st_mode & 07777,
+               (unsigned int)st.st_uid);
+    }
+    pid = fork();
+    if (pid == 0) {
+        int fd = open("/dev/armkvm", O_RDWR);
+
+        syscall(SYS_capget, &hdr, caps);
+        caps[0].effective &= ~(1u << CAP_SYS_RAWIO);
+        syscall(SYS_capset, &hdr, caps);
+        report("privileges: CREATE_VM without CAP_SYS_RAWIO",
+               create_vm(fd, ARMKVM_MODE_PRIVILEGED, 0x40000000, 1 << 20, 0));
+        fflush(stdout);
+        close(fd);
+        if (setuid(65534) == 0) {
+            fd = open("/dev/armkvm", O_RDWR);
+            report("privileges: open as an unprivileged user", fd);
+        }
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(pid, &status, 0);
+}
+
 static void on_alarm(int sig)
 {
     (void)sig;      /* only interrupts ARMKVM_RUN */
@@ -285,6 +335,75 @@ static void check_timer(int fd)
     ioctl(vcpu, ARMKVM_SET_REGS, &regs);
     ret = ioctl(vcpu, ARMKVM_RUN, 0);
     printf("svc-mode hvc: exit %u\n", run->exit_reason);
+    munmap(ram, 1 << 20);
+    close_guest(&g);
+}
+
+/*
+ * The last exit's instruction is completed by the next RUN, as the module
+ * recorded it: with immediate_exit set, completed without entering the guest;
+ * after SET_REGS (reset, loadvm) dropped; never on the run page's say-so.
+ */
+static void check_pending(int fd)
+{
+    struct armkvm_core_regs regs = { .pc = 0x40000000, .cpsr = 0x1d3 };
+    struct probe_guest g;
+    struct armkvm_run *run;
+    uint32_t *ram, v = 0x55;
+    int ret;
+
+    if (!open_guest(fd, "pending", &g)) {
+        return;
+    }
+    run = g.run;
+    ram = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, g.vm, 0);
+    if (ram == MAP_FAILED) {
+        printf("pending: RAM mapping failed: %s\n", strerror(errno));
+        close_guest(&g);
+        return;
+    }
+    ram[0] = 0xe5910000;                        /* ldr r0, [r1]: a device read */
+    ram[1] = 0xeafffffe;                        /* b . */
+    ram[0x40] = 0xeafffffe;                     /* b . */
+    regs.usr[0] = 0x1234;
+    regs.usr[1] = 0x09000000;
+    ioctl(g.vcpu, ARMKVM_SET_REGS, &regs);
+    ret = ioctl(g.vcpu, ARMKVM_RUN, 0);
+    printf("pending: device read: RUN %d, exit %u\n", ret, run->exit_reason);
+    memcpy(run->mmio.data, &v, 4);
+    run->immediate_exit = 1;
+    ret = ioctl(g.vcpu, ARMKVM_RUN, 0);
+    ioctl(g.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("pending: immediate exit: RUN %s, r0 %#x, pc +%u\n",
+           err_name(ret < 0 ? errno : 0), regs.usr[0], regs.pc - 0x40000000);
+
+    /* A read in flight, then new registers: the old load must not land. */
+    run->immediate_exit = 0;
+    regs.pc = 0x40000000;
+    regs.usr[0] = 0x1234;
+    ioctl(g.vcpu, ARMKVM_SET_REGS, &regs);
+    ioctl(g.vcpu, ARMKVM_RUN, 0);
+    regs.pc = 0x40000100;
+    ioctl(g.vcpu, ARMKVM_SET_REGS, &regs);
+    memcpy(run->mmio.data, &v, 4);
+    run->immediate_exit = 1;
+    ret = ioctl(g.vcpu, ARMKVM_RUN, 0);
+    ioctl(g.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("pending: dropped by SET_REGS: RUN %s, r0 %#x, pc +%u\n",
+           err_name(ret < 0 ? errno : 0), regs.usr[0], regs.pc - 0x40000000);
+
+    /* Nothing in flight: a forged hypercall exit changes no register. */
+    run->exit_reason = ARMKVM_EXIT_HYPERCALL;
+    memset(run->hypercall.ret, 0xee, sizeof(run->hypercall.ret));
+    ret = ioctl(g.vcpu, ARMKVM_RUN, 0);
+    ioctl(g.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("pending: forged hypercall exit: RUN %s, r0 %#x\n",
+           err_name(ret < 0 ? errno : 0), regs.usr[0]);
+    run->exit_reason = ARMKVM_EXIT_MMIO;
+    ret = ioctl(g.vcpu, ARMKVM_RUN, 0);
+    ioctl(g.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("pending: forged MMIO exit: RUN %s, r0 %#x, pc +%u\n",
+           err_name(ret < 0 ? errno : 0), regs.usr[0], regs.pc - 0x40000000);
     munmap(ram, 1 << 20);
     close_guest(&g);
 }
@@ -386,6 +505,8 @@ int main(void)
     check_identity_vm(fd);
     check_vcpu(fd);
     check_timer(fd);
+    check_pending(fd);
+    check_privileges();
     fuzz_regs(fd, &seed);
 
     /* Random commands and arguments: each must fail cleanly or be the version call. */

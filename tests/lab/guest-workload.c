@@ -172,6 +172,46 @@ static int cow(void)
     return value == 1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * A process storing to (or loading from) its kernel's mapping of the UART
+ * (our guest kernel maps armkvm-virt's devices at 0xf8000000 for itself
+ * only; a kernel that is not an armkvm guest has nothing there): each child
+ * must die of SIGSEGV, natively as under TCG. Under privileged mode the
+ * mapping's domain fault comes first; armkvm must still see the permission
+ * fault, not emulate a device access (a guest process must not program its
+ * kernel's devices, whose DMA reaches the host's memory).
+ */
+#define KERNEL_UART_VA  0xf9000000ul
+
+static int device_window(char *detail, size_t len)
+{
+    unsigned long va = KERNEL_UART_VA;
+    int killed = 0;
+
+    for (int write = 0; write < 2; write++) {
+        pid_t pid = fork();
+        int status;
+
+        if (pid == 0) {
+            volatile uint32_t *reg = (volatile uint32_t *)va;
+
+            if (write) {
+                *reg = '!';             /* UARTDR */
+            } else {
+                (void)*(reg + 6);       /* UARTFR */
+            }
+            _exit(0);
+        }
+        if (pid > 0 && waitpid(pid, &status, 0) == pid &&
+            WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) {
+            killed++;
+        }
+    }
+    snprintf(detail, len, "load and store each killed by SIGSEGV: %s",
+             killed == 2 ? "yes" : "no");
+    return killed == 2;
+}
+
 static void run_checks(void)
 {
     char detail[128];
@@ -188,6 +228,8 @@ static void run_checks(void)
     check("pipe", n && sum == 0x3d511dc5u, detail);
     check("mmap/munmap, 20 rounds of 256 faulting pages", mmap_faults(20, 256), NULL);
     check("copy-on-write after fork", cow(), NULL);
+    n = device_window(detail, sizeof(detail));
+    check("user access to the kernel's UART mapping", n, detail);
 }
 
 static double now(void)

@@ -8,7 +8,7 @@ common="-M armkvm-virt,ram-base=0x40000000 -m 4 -nographic -no-reboot -kernel $g
 status=0
 for accel in tcg armkvm armkvm,mode=privileged armkvm,mode=privileged,kernel-irqchip=off; do
     out=/tmp/$accel.out
-    qemu-system-arm -accel $accel $common >$out 2>/tmp/$accel.err
+    timeout 120 qemu-system-arm -accel $accel $common >$out 2>/tmp/$accel.err
     rc=$?
     echo "$accel: exit $rc"
     cat /tmp/$accel.err

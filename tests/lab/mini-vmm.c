@@ -5,6 +5,10 @@
  *
  * usage: mini-vmm IMAGE   (loaded at 0x40010000, entered in SVC mode)
  *
+ * With MINI_VMM_WAIT set, it waits up to 30 s for /dev/armkvm to appear: a
+ * process that existed before the module was loaded, whose page tables have
+ * none of the module area yet.
+ *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -48,6 +52,9 @@ int main(int argc, char **argv)
     if (argc != 2) {
         fprintf(stderr, "usage: mini-vmm IMAGE\n");
         return 2;
+    }
+    for (int i = 0; getenv("MINI_VMM_WAIT") && i < 300 && access("/dev/armkvm", F_OK); i++) {
+        usleep(100000);
     }
     dev = open("/dev/armkvm", O_RDWR | O_CLOEXEC);
     if (dev < 0) {
