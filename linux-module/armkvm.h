@@ -176,6 +176,7 @@ static inline struct armkvm_vgic *armkvm_vm_vgic(struct armkvm_vm *vm)
 
 int armkvm_world_switch(struct armkvm_switch *sw);
 extern const u32 armkvm_vectors[];
+extern struct armkvm_switch *armkvm_running[256];
 extern const u32 armkvm_switch_end[];	/* the end of armkvm_switch.S's code */
 extern struct armkvm_switch armkvm_passage[NR_CPUS];
 

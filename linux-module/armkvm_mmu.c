@@ -80,7 +80,7 @@ int armkvm_check_passage(void)
 {
 	const unsigned long addrs[] = {
 		(unsigned long)armkvm_world_switch, (unsigned long)armkvm_vectors,
-		(unsigned long)armkvm_switch_end - 1,
+		(unsigned long)armkvm_switch_end - 1, (unsigned long)armkvm_running,
 		(unsigned long)&armkvm_passage[ARRAY_SIZE(armkvm_passage)] - 1,
 	};
 	int i;
@@ -143,6 +143,7 @@ static void armkvm_write_window(u32 *table)
 	READ_ONCE(*(u32 *)armkvm_vectors);
 	READ_ONCE(*(u32 *)armkvm_world_switch);
 	READ_ONCE(armkvm_switch_end[-1]);
+	READ_ONCE(armkvm_running[0]);
 	READ_ONCE(armkvm_passage[0].exit_vector);
 	READ_ONCE(armkvm_passage[ARRAY_SIZE(armkvm_passage) - 1].guest_actlr);
 

@@ -23,9 +23,7 @@
  *   Only the module area (0xbf000000-0xbfffffff, where this code and *sw
  *   live: the caller passes its per-CPU passage in the module's .bss) is
  *   touched while the guest's table is live; the caller has put the host's
- *   entries for it in that table. While the guest runs, sp_fiq points into
- *   sw (at SW_FWD_LR): that is how the vectors find this CPU's passage,
- *   whatever the CPU's MPIDR (clusters of big.LITTLE boards share Aff0).
+ *   entries for it in that table and stored sw in armkvm_running[MPIDR.Aff0].
  *
  *   Host state the guest could change natively and the host relies on comes
  *   back exactly: besides the above, SPSR_svc, sp_usr and lr_usr, CPACR (a
@@ -146,6 +144,17 @@
 	\op	\ptr
 	msr	cpsr_c, #MODE_IRQ | MASK_IF
 	\op	\ptr
+	.endm
+
+/*
+ * This CPU's slot in armkvm_running: r = &armkvm_running[MPIDR.Aff0]. Not
+ * sp_fiq: a privileged Linux guest sets up its own FIQ stack (cpu_init).
+ */
+	.macro	this_cpu_slot r, tmp
+	mrc	p15, 0, \tmp, c0, c0, 5		@ MPIDR
+	and	\tmp, \tmp, #0xff
+	ldr	\r, =armkvm_running
+	add	\r, \r, \tmp, lsl #2
 	.endm
 
 ENTRY(armkvm_world_switch)
@@ -384,7 +393,8 @@ armkvm_forward:
 
 /* FIQ mode, r8 = vector. Every guest register but r8_fiq-r14_fiq is untouched. */
 armkvm_exit:
-	sub	r9, sp, #SW_FWD_LR		@ sw
+	this_cpu_slot r10, r9
+	ldr	r9, [r10]			@ sw
 	stmia	r9, {r0-r7}
 	add	r10, r9, #SW_R8
 	stmia	r10, {r8-r14}^			@ the guest's r8-r12, sp_usr, lr_usr

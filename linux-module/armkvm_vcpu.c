@@ -523,6 +523,7 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 			armkvm_ptimer_mask_local(true);
 		passage = &armkvm_passage[smp_processor_id()];
 		memcpy(passage, &vcpu->sw, sizeof(*passage));
+		armkvm_running[read_cpuid_mpidr() & 0xff] = passage;
 		t0 = ktime_get_ns();
 		vector = armkvm_world_switch(passage);
 		vcpu->stats.guest_ns += ktime_get_ns() - t0;
@@ -728,6 +729,9 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	}
 	return ret;
 }
+
+/* The switch state of the guest each physical CPU runs, by MPIDR.Aff0: read by armkvm_vectors. */
+struct armkvm_switch *armkvm_running[256];
 
 /* Each CPU's copy of the running vCPU's switch state: module memory, mapped in every guest. */
 struct armkvm_switch armkvm_passage[NR_CPUS] __aligned(L1_CACHE_BYTES);
