@@ -58,12 +58,17 @@ struct armkvm_switch {
 	/* The fast path: guest exceptions armkvm_vectors sends straight to the guest. */
 	u32 fwd_vbar;			/* the guest's vector base */
 	u32 fwd_vectors;		/* bit ARMKVM_VEC_x: x may be forwarded */
-	u32 fwd_lr, fwd_spsr;		/* scratch: the exception's LR and SPSR */
+	u32 fwd_unused[2];		/* was the exception's LR and SPSR (sp_fiq is the guest's now) */
 	u32 forwarded;			/* exceptions forwarded since entry */
 	u32 has_gtimer;			/* the CPU has the generic timer: swap CNTP, CNTKCTL */
 	u32 host_cntkctl;
 	u32 host_extra[6];		/* spsr_svc, sp_usr, lr_usr, cpacr, csselr, actlr */
 	u32 guest_actlr;		/* as the guest left it (not the guest's to keep) */
+	/* The host's virtual timer and PMU: a PL1 guest writes them without trapping. */
+	u32 host_cntv[3];		/* cntv_ctl, cntv_cval (low, high): if has_gtimer */
+	u32 has_pmu;			/* the CPU has the architected PMU: put it back */
+	u32 host_pmu[5];		/* pmcr, pmselr, pmcntenset, pmintenset, pmuserenr */
+	u32 host_pmevtyper[31];		/* the event types of the counters the host enabled */
 };
 
 struct armkvm_vgic;
@@ -143,6 +148,10 @@ void armkvm_mmu_take_fault(struct armkvm_vcpu *vcpu);
 u32 armkvm_guest_sctlr(const struct armkvm_vcpu *vcpu);
 u32 armkvm_host_sctlr(void);
 int armkvm_check_passage(void);
+int armkvm_cpu_slots_init(void);
+struct armkvm_switch **armkvm_this_cpu_slot(void);
+extern struct armkvm_switch *armkvm_running[];
+bool armkvm_cpu_has_pmu(void);
 int armkvm_vcpu_run(struct armkvm_vcpu *vcpu);
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n);
 int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn);
@@ -176,7 +185,6 @@ static inline struct armkvm_vgic *armkvm_vm_vgic(struct armkvm_vm *vm)
 
 int armkvm_world_switch(struct armkvm_switch *sw);
 extern const u32 armkvm_vectors[];
-extern struct armkvm_switch *armkvm_running[256];
 extern const u32 armkvm_switch_end[];	/* the end of armkvm_switch.S's code */
 extern struct armkvm_switch armkvm_passage[NR_CPUS];
 

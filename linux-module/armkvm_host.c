@@ -26,6 +26,17 @@
 /* SCTLR.TE and EE: exceptions taken in Thumb state or big-endian. */
 #define SCTLR_TE_EE		((1u << 30) | (1u << 25))
 
+/* ID_DFR0[27:24] PerfMon: 1-3 the architected PMU (c9), 0 none, 0xf IMPLEMENTATION DEFINED. */
+#define DFR0_PERFMON(dfr0)	(((dfr0) >> 24) & 0xf)
+
+/* Whether the world switch must put back the host's PMU registers. */
+bool armkvm_cpu_has_pmu(void)
+{
+	unsigned int perfmon = DFR0_PERFMON(read_cpuid_ext(CPUID_EXT_DFR0));
+
+	return perfmon >= 1 && perfmon != 0xf;
+}
+
 int armkvm_check_host(void)
 {
 	unsigned int midr = read_cpuid_id();

@@ -63,6 +63,8 @@ static int __init armkvm_init(void)
 	if (!ret)
 		ret = armkvm_check_passage();
 	if (!ret)
+		ret = armkvm_cpu_slots_init();
+	if (!ret)
 		ret = armkvm_ptimer_init();
 	if (ret)
 		return ret;

@@ -28,6 +28,7 @@
 #include <asm/pgtable.h>
 
 #include "armkvm.h"
+#include "armkvm_cpu_slot.h"
 
 #define SECTION_SHIFT		20
 #define WINDOW_FIRST		(MODULES_VADDR >> SECTION_SHIFT)
@@ -81,6 +82,7 @@ int armkvm_check_passage(void)
 	const unsigned long addrs[] = {
 		(unsigned long)armkvm_world_switch, (unsigned long)armkvm_vectors,
 		(unsigned long)armkvm_switch_end - 1, (unsigned long)armkvm_running,
+		(unsigned long)&armkvm_running[ARMKVM_CPU_SLOTS] - 1,
 		(unsigned long)&armkvm_passage[ARRAY_SIZE(armkvm_passage)] - 1,
 	};
 	int i;
@@ -144,8 +146,9 @@ static void armkvm_write_window(u32 *table)
 	READ_ONCE(*(u32 *)armkvm_world_switch);
 	READ_ONCE(armkvm_switch_end[-1]);
 	READ_ONCE(armkvm_running[0]);
+	READ_ONCE(armkvm_running[ARMKVM_CPU_SLOTS - 1]);
 	READ_ONCE(armkvm_passage[0].exit_vector);
-	READ_ONCE(armkvm_passage[ARRAY_SIZE(armkvm_passage) - 1].guest_actlr);
+	READ_ONCE(*((u8 *)&armkvm_passage[ARRAY_SIZE(armkvm_passage)] - 1));
 
 	for (i = WINDOW_FIRST; i < WINDOW_FIRST + WINDOW_ENTRIES; i++) {
 		if (table[i] != host[i]) {

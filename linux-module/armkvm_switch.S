@@ -23,14 +23,19 @@
  *   Only the module area (0xbf000000-0xbfffffff, where this code and *sw
  *   live: the caller passes its per-CPU passage in the module's .bss) is
  *   touched while the guest's table is live; the caller has put the host's
- *   entries for it in that table and stored sw in armkvm_running[MPIDR.Aff0].
+ *   entries for it in that table and stored sw in this CPU's slot of
+ *   armkvm_running (armkvm_cpu_slot.h: from MPIDR, the one per-CPU value a
+ *   privileged guest cannot change; Linux sets sp_fiq in cpu_init).
  *
  *   Host state the guest could change natively and the host relies on comes
  *   back exactly: besides the above, SPSR_svc, sp_usr and lr_usr, CPACR (a
- *   guest closing cp10/cp11 would break the host's VFP), CSSELR, and ACTLR
+ *   guest closing cp10/cp11 would break the host's VFP), CSSELR, ACTLR
  *   (written back only if the guest changed it: writing it may be UNDEFINED
- *   in the non-secure world). Not switched, and so part of the guest
- *   contract (docs/modes.md): the PMU and debug registers.
+ *   in the non-secure world), the host's virtual timer (CNTV_CTL, CNTV_CVAL:
+ *   its tick) and PMU (PMCR, PMSELR, the enable and interrupt-enable sets,
+ *   PMUSERENR, and the event types of the counters it enabled). Not
+ *   switched, and so part of the guest contract (docs/modes.md): the PMU's
+ *   counts and overflow flags, and the debug registers.
  *
  *   Physical FIQs stay with the host: the guest is entered with CPSR.F clear
  *   whatever its own F bit (a privileged guest that masks FIQs natively
@@ -81,12 +86,15 @@
 #define SW_VFP_D32	920
 #define SW_FWD_VBAR	924
 #define SW_FWD_VECTORS	928
-#define SW_FWD_LR	932	/* the exception's lr and spsr (SRS), sp_fiq points here */
 #define SW_FORWARDED	940
 #define SW_HAS_GTIMER	944
 #define SW_HOST_CNTKCTL	948
 #define SW_HOST_EXTRA	952	/* spsr_svc sp_usr lr_usr cpacr csselr actlr */
 #define SW_GUEST_ACTLR	976	/* ACTLR as the guest left it */
+#define SW_HOST_CNTV	980	/* cntv_ctl cntv_cval_lo cntv_cval_hi */
+#define SW_HAS_PMU	992
+#define SW_HOST_PMU	996	/* pmcr pmselr pmcntenset pmintenset pmuserenr */
+#define SW_HOST_PMEVTYPER 1016	/* by counter: the enabled counters' event types */
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)
@@ -146,15 +154,36 @@
 	\op	\ptr
 	.endm
 
-/*
- * This CPU's slot in armkvm_running: r = &armkvm_running[MPIDR.Aff0]. Not
- * sp_fiq: a privileged Linux guest sets up its own FIQ stack (cpu_init).
- */
+/* r = this CPU's slot in armkvm_running: Aff1[3:0]:Aff0[3:0], as armkvm_cpu_slot(). */
 	.macro	this_cpu_slot r, tmp
 	mrc	p15, 0, \tmp, c0, c0, 5		@ MPIDR
-	and	\tmp, \tmp, #0xff
+	and	\r, \tmp, #0xf00
+	and	\tmp, \tmp, #0xf
+	orr	\tmp, \tmp, \r, lsr #4
 	ldr	\r, =armkvm_running
 	add	\r, \r, \tmp, lsl #2
+	.endm
+
+/*
+ * The event type of every event counter set in \mask (clobbered; the cycle
+ * counter, bit 31, has none) to (save) or from (load) the array at \base.
+ */
+	.macro	pmu_evtypers op, mask, base, idx, val
+	bic	\mask, \mask, #1 << 31
+	mov	\idx, #0
+9:	movs	\mask, \mask, lsr #1		@ C: this counter; Z: none left
+	bcc	8f
+	mcr	p15, 0, \idx, c9, c12, 5		@ PMSELR
+	isb
+	.ifc	\op, save
+	mrc	p15, 0, \val, c9, c13, 1		@ PMXEVTYPER
+	str	\val, [\base, \idx, lsl #2]
+	.else
+	ldr	\val, [\base, \idx, lsl #2]
+	mcr	p15, 0, \val, c9, c13, 1
+	.endif
+8:	add	\idx, \idx, #1
+	bne	9b
 	.endm
 
 ENTRY(armkvm_world_switch)
@@ -200,6 +229,21 @@ ENTRY(armkvm_world_switch)
 	mrc	p15, 0, r4, c1, c0, 1		@ ACTLR
 	stmia	r1, {r2-r4}
 
+	/* The host's PMU: its controls, and the event types of the counters it runs. */
+	ldr	r2, [r0, #SW_HAS_PMU]
+	cmp	r2, #0
+	beq	1f
+	mrc	p15, 0, r2, c9, c12, 0		@ PMCR
+	mrc	p15, 0, r3, c9, c12, 5		@ PMSELR
+	mrc	p15, 0, r4, c9, c12, 1		@ PMCNTENSET
+	mrc	p15, 0, r5, c9, c14, 1		@ PMINTENSET
+	mrc	p15, 0, r6, c9, c14, 0		@ PMUSERENR
+	add	r1, r0, #SW_HOST_PMU
+	stmia	r1, {r2-r6}
+	add	r1, r0, #SW_HOST_PMEVTYPER
+	pmu_evtypers save, r4, r1, r2, r3
+1:
+
 	/* VFP: set the hardware's registers aside, load the guest's. */
 	orr	r11, r11, #FPEXC_EN
 	vmsr	fpexc, r11
@@ -234,6 +278,10 @@ ENTRY(armkvm_world_switch)
 	beq	1f
 	mrc	p15, 0, r2, c14, c1, 0		@ CNTKCTL: the host's
 	str	r2, [r0, #SW_HOST_CNTKCTL]
+	mrc	p15, 0, r2, c14, c3, 1		@ CNTV_CTL: the host's tick
+	mrrc	p15, 3, r3, r4, c14		@ CNTV_CVAL
+	add	r1, r0, #SW_HOST_CNTV
+	stmia	r1, {r2-r4}
 	add	r1, r0, #SW_GUEST_CNTP
 	ldmia	r1, {r2-r5}
 	mcr	p15, 0, r5, c14, c1, 0		@ CNTKCTL
@@ -251,10 +299,9 @@ ENTRY(armkvm_world_switch)
 	load_banked r1				@ SVC: our sp is no longer needed
 	exception_modes load_banked, r1
 
-	/* Enter the guest from FIQ mode, whose r8-r14 are ours; sp_fiq for the vectors' SRS. */
+	/* Enter the guest from FIQ mode, whose r8-r14 are ours. */
 	msr	cpsr_c, #MODE_FIQ | MASK_IF
 	mov	r8, r0
-	add	sp, r8, #SW_FWD_LR
 	ldr	lr, [r8, #SW_PC]
 	ldr	r2, [r8, #SW_CPSR]
 	bic	r2, r2, #PSR_F			@ physical FIQs reach the host
@@ -298,10 +345,9 @@ armkvm_vec_\name:
 	vector	irq, 6
 	vector	fiq, 7
 
-/* A guest exception: its LR and SPSR to sp_fiq (no register is free yet), then FIQ mode. */
+/* A guest exception: on to FIQ mode, whose r8-r14 are ours; LR and SPSR stay banked. */
 	.macro	guest_vector name, number
 armkvm_vec_\name:
-	srsia	sp, #MODE_FIQ
 	cpsid	aif, #MODE_FIQ
 	mov	r8, #\number
 	b	armkvm_forward
@@ -325,12 +371,13 @@ armkvm_entry_psr:
 	.word	MODE_ABT | PSR_I | PSR_A, MODE_ABT | PSR_I | PSR_A
 
 /*
- * FIQ mode, r8 = vector, sp = sw + SW_FWD_LR holding the exception's LR and
- * SPSR. Forward the exception to the guest's vector when sw->fwd_vectors
- * allows it and it is the guest's; otherwise leave through armkvm_exit.
+ * FIQ mode, r8 = vector. Forward the exception to the guest's vector when
+ * sw->fwd_vectors allows it and it is the guest's; otherwise leave through
+ * armkvm_exit. Every guest register but r8_fiq-r14_fiq is as it was.
  */
 armkvm_forward:
-	sub	r9, sp, #SW_FWD_LR		@ sw
+	this_cpu_slot r10, r9
+	ldr	r9, [r10]			@ sw
 	ldr	r10, [r9, #SW_FWD_VECTORS]
 	mov	r11, #1
 	tst	r10, r11, lsl r8
@@ -338,7 +385,19 @@ armkvm_forward:
 	ldr	lr, [r9, #SW_FORWARDED]		@ lr: exceptions forwarded since entry
 	cmp	lr, #FWD_BUDGET
 	bhs	armkvm_exit
-	ldr	r12, [sp, #4]			@ r12: the CPSR the exception interrupted
+	/* The exception's LR and SPSR from its mode, through the guest's r0, r1 (kept). */
+	mov	r10, r0
+	mov	r11, r1
+	adr	r12, armkvm_vector_mode
+	ldrb	r12, [r12, r8]
+	msr	cpsr_c, r12
+	mov	r0, lr
+	mrs	r1, spsr
+	msr	cpsr_c, #MODE_FIQ | MASK_IF
+	mov	sp, r0				@ sp: the exception's return address
+	mov	r12, r1				@ r12: the CPSR the exception interrupted
+	mov	r0, r10
+	mov	r1, r11
 	and	r10, r12, #0x1f
 	cmp	r10, #MODE_FIQ			@ taken in FIQ mode: in armkvm's own code
 	beq	armkvm_exit
@@ -369,8 +428,7 @@ armkvm_forward:
 	and	r10, r12, #0x1f
 	cmp	r10, #MODE_USR
 	beq	2f
-	ldr	r10, [sp]
-	ldr	r10, [r10, #-4]			@ the instruction, just fetched from there
+	ldr	r10, [sp, #-4]			@ the instruction, just fetched from there
 	ldr	r11, =0xfff000f0
 	and	r10, r10, r11
 	ldr	r11, =0xe1400070
@@ -450,6 +508,10 @@ armkvm_exit:
 	mcr	p15, 0, r0, c14, c2, 1
 	ldr	r0, [r9, #SW_HOST_CNTKCTL]
 	mcr	p15, 0, r0, c14, c1, 0
+	add	r10, r9, #SW_HOST_CNTV
+	ldmia	r10, {r0-r2}
+	mcrr	p15, 3, r1, r2, c14		@ CNTV_CVAL, then CNTV_CTL: the host's tick
+	mcr	p15, 0, r0, c14, c3, 1
 1:
 
 	/* VFP: keep the guest's, give the hardware back its registers. */
@@ -492,7 +554,25 @@ armkvm_exit:
 	str	r5, [r0, #SW_GUEST_ACTLR]
 	cmp	r5, r4
 	mcrne	p15, 0, r4, c1, c0, 1		@ back to the host's only if it changed
-	flush_translation r2
+
+	/* The host's PMU, with every counter stopped while the event types go back. */
+	ldr	r1, [r0, #SW_HAS_PMU]
+	cmp	r1, #0
+	beq	1f
+	mvn	r1, #0
+	mcr	p15, 0, r1, c9, c12, 2		@ PMCNTENCLR
+	mcr	p15, 0, r1, c9, c14, 2		@ PMINTENCLR
+	add	r1, r0, #SW_HOST_PMU
+	ldmia	r1, {r2-r6}
+	mcr	p15, 0, r2, c9, c12, 0		@ PMCR (P and C read as zero: no reset)
+	mcr	p15, 0, r6, c9, c14, 0		@ PMUSERENR
+	mov	r6, r4
+	add	r1, r0, #SW_HOST_PMEVTYPER
+	pmu_evtypers load, r6, r1, r2, r7
+	mcr	p15, 0, r3, c9, c12, 5		@ PMSELR
+	mcr	p15, 0, r5, c9, c14, 1		@ PMINTENSET
+	mcr	p15, 0, r4, c9, c12, 1		@ PMCNTENSET
+1:	flush_translation r2
 
 	/* The host's banked registers. */
 	add	r1, r0, #SW_HOST_BANKED

@@ -55,14 +55,16 @@ static void armkvm_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 920);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vbar) != 924);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vectors) != 928);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_lr) != 932);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_spsr) != 936);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, forwarded) != 940);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, has_gtimer) != 944);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cntkctl) != 948);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.cntp_ctl) != 180);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_extra) != 952);
 	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_actlr) != 976);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cntv) != 980);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, has_pmu) != 992);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_pmu) != 996);
+	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_pmevtyper) != 1016);
 }
 
 /* Register n (0-15) as the guest sees it in its current mode. */
@@ -452,7 +454,7 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_run *run = vcpu->run;
 	struct armkvm_vm *vm = vcpu->vm;
-	struct armkvm_switch *passage;
+	struct armkvm_switch *passage, **slot;
 	u64 t0;
 	int vector, ret;
 	bool window, mask_timer, irq_line;
@@ -511,6 +513,11 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 
 		/* The switch runs on this CPU's passage, in the hypervisor's window. */
 		preempt_disable();
+		slot = armkvm_this_cpu_slot();
+		if (unlikely(!slot)) {
+			preempt_enable();
+			return -EOPNOTSUPP;
+		}
 		local_irq_disable();
 		local_fiq_disable();
 		window = irq_line && (vcpu->sw.guest.cpsr & PSR_I_BIT);
@@ -523,7 +530,7 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 			armkvm_ptimer_mask_local(true);
 		passage = &armkvm_passage[smp_processor_id()];
 		memcpy(passage, &vcpu->sw, sizeof(*passage));
-		armkvm_running[read_cpuid_mpidr() & 0xff] = passage;
+		*slot = passage;
 		t0 = ktime_get_ns();
 		vector = armkvm_world_switch(passage);
 		vcpu->stats.guest_ns += ktime_get_ns() - t0;
@@ -691,6 +698,7 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	hrtimer_init(&vcpu->ptimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	vcpu->ptimer.function = armkvm_ptimer_fn;
 	vcpu->sw.has_gtimer = armkvm_cpu_has_gtimer();
+	vcpu->sw.has_pmu = armkvm_cpu_has_pmu();
 	vcpu->vm = vm;
 	vcpu->ram_dirty = true;
 	/*
@@ -729,9 +737,6 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	}
 	return ret;
 }
-
-/* The switch state of the guest each physical CPU runs, by MPIDR.Aff0: read by armkvm_vectors. */
-struct armkvm_switch *armkvm_running[256];
 
 /* Each CPU's copy of the running vCPU's switch state: module memory, mapped in every guest. */
 struct armkvm_switch armkvm_passage[NR_CPUS] __aligned(L1_CACHE_BYTES);

@@ -1,10 +1,11 @@
 /*
  * A guest that scribbles on every register it can reach natively, then lets
  * the host run, ROUNDS times: the banked sp, lr and SPSR of every mode it may
- * enter (all but FIQ, which is armkvm's and refused), the CP15 registers a
- * PL1 guest writes without trapping (thread IDs, CONTEXTIDR, DACR, TTBR1,
- * PRRR/NMRR, CSSELR, CPACR), the virtual timer and CNTKCTL, the PMU, the
- * debug breakpoint and watchpoint 0, FPSCR and d0-d31. Each value carries
+ * enter, and FIQ's sp and lr (armkvm's, but Linux sets them), the CP15
+ * registers a PL1 guest writes without trapping (thread IDs, CONTEXTIDR,
+ * DACR, TTBR1, PRRR/NMRR, CSSELR, CPACR), the virtual timer and CNTKCTL,
+ * the PMU's controls and event types, FPSCR and d0-d31 (not the debug
+ * registers: the guest contract leaves them to the host). Each value carries
  * the register's own tag and the round number. Then, each round: an exit to
  * the VMM (an unknown hypercall), an exit served in the module (a hypercall),
  * a device access (an exit to the VMM), a trip to user mode and back by an
@@ -16,9 +17,9 @@
  * it can. Without that module, what leaks may harm the host (CPACR.ASEDIS
  * makes NEON instructions UNDEFINED). Values chosen so that, leaked, they
  * change nothing else: CPACR keeps VFP on (the switch's own VFP code runs
- * with the guest's CPACR), breakpoint and watchpoint stay disabled, the
- * virtual timer fires within 1 ms (at worst an early host tick), PMU
- * overflow interrupts stay off, PRRR/NMRR change only region 5 (not Normal
+ * with the guest's CPACR), the virtual timer fires within 1 ms (at worst an
+ * early host tick), PMU overflow interrupts stay off, PRRR/NMRR change only
+ * region 5 (not Normal
  * memory in Linux's PRRR: its NOS and cacheability bits mean nothing).
  *
  * The guest checks its own banked registers, thread IDs and CONTEXTIDR
@@ -34,6 +35,7 @@
 	.equ	ROUNDS,		3000
 	.equ	WINDOW,		2000		@ loop iterations with interrupts unmasked
 	.equ	MODE_USR,	0x10
+	.equ	MODE_FIQ,	0x11
 	.equ	MODE_IRQ,	0x12
 	.equ	MODE_SVC,	0x13
 	.equ	MODE_ABT,	0x17
@@ -44,7 +46,6 @@
 	.equ	ARMKVM_HC_RAM_BASE, 0x86000003	@ served in the module
 	.equ	F_TIMER,	1		@ what the CPU has, in r10
 	.equ	F_PMU,		2
-	.equ	F_DEBUG,	4
 	.equ	F_D32,		8
 
 /*
@@ -135,16 +136,7 @@ _start:
 	ubfx	r0, r0, #11, #5
 	cmp	r0, #2
 	orrhs	r10, r10, #F_PMU
-1:	mrc	p14, 0, r0, c0, c0, 0		@ DBGDIDR: v7.1 debug, unlocked
-	ubfx	r0, r0, #16, #4
-	cmp	r0, #5
-	bne	2f
-	mrc	p14, 0, r0, c1, c3, 4		@ DBGOSDLR.DLK
-	tst	r0, #1
-	mrceq	p14, 0, r0, c1, c1, 4		@ DBGOSLSR.OSLK
-	tsteq	r0, #2
-	orreq	r10, r10, #F_DEBUG
-2:	mrc	p15, 0, r0, c1, c0, 2
+1:	mrc	p15, 0, r0, c1, c0, 2
 	orr	r0, r0, #0xf << 20		@ CPACR: cp10, cp11 full access
 	mcr	p15, 0, r0, c1, c0, 2
 	isb
@@ -177,6 +169,17 @@ round:
 	scribble_bank MODE_ABT, 0x52, 0x53, 0x1
 	scribble_bank MODE_UND, 0x54, 0x55, 0x2
 	scribble_bank MODE_IRQ, 0x56, 0x57, 0x3
+	/*
+	 * FIQ mode's banked registers are armkvm's while the guest runs, and a
+	 * guest may still write them as Linux's cpu_init does (its FIQ stack):
+	 * the next forwarded exception must not depend on them.
+	 */
+	cps	#MODE_FIQ
+	pat	r0, 0x5a
+	mov	sp, r0
+	pat	r0, 0x5b
+	mov	lr, r0
+	cps	#MODE_SVC
 
 	/* CP15 a PL1 guest writes natively. */
 	pat	r0, 0x60
@@ -235,20 +238,6 @@ round:
 	mrc	p15, 0, r0, c9, c12, 0
 	orr	r0, r0, #0x9
 	mcr	p15, 0, r0, c9, c12, 0		@ PMCR.E, PMCR.D
-1:
-	tst	r10, #F_DEBUG
-	beq	1f
-	pat	r0, 0x70
-	bic	r0, r0, #3
-	mcr	p14, 0, r0, c0, c0, 4		@ DBGBVR0
-	ldr	r0, =(0xf << 5) | (3 << 1)	@ all bytes, PL0 and PL1, disabled
-	mcr	p14, 0, r0, c0, c0, 5		@ DBGBCR0
-	pat	r0, 0x71
-	bic	r0, r0, #3
-	mcr	p14, 0, r0, c0, c0, 6		@ DBGWVR0
-	ldr	r0, =(0xf << 5) | (3 << 3) | (3 << 1)	@ loads and stores, disabled
-	mcr	p14, 0, r0, c0, c0, 7		@ DBGWCR0
-	isb
 1:
 	/* VFP: FPSCR flags from the round, round to zero, flush to zero, default NaN. */
 	and	r0, r11, #0xf

@@ -1,7 +1,8 @@
 # In the lab: our Linux guest under -accel armkvm,mode=privileged. It boots to
 # its initramfs, runs the workloads (their lines are checked here and, under
 # TCG, by tests/boot: the same expected lines), powers off; meanwhile a host
-# process keeps 20 ms deadlines. Then reboot, and a panic reported over QMP.
+# process keeps 20 ms deadlines. Then reboot (QEMU exits), three reboots that
+# reset the machine, and a panic reported over QMP.
 # usage: linux-guest.sh STRESS_SECONDS
 status=0
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
@@ -43,6 +44,24 @@ timeout 120 $q -nographic -no-reboot -append "console=ttyAMA0 armkvm.test=reboot
     >/tmp/reboot.out 2>&1
 echo "reboot: exit $?"
 tr -d '\r' </tmp/reboot.out | grep -E '^armkvm-guest: rebooting|reboot: Restarting'
+
+# Rebooted without -no-reboot: the machine resets and the guest boots again,
+# three times, running its workloads each time (no completion left from before);
+# quit once the fourth boot reaches /init.
+{
+    echo '{"execute":"qmp_capabilities"}'
+    i=0
+    while n=$(grep -c "armkvm-guest: ready" /tmp/reboots.out 2>/dev/null); \
+            [ "${n:-0}" -lt 4 ] && [ $i -lt 400 ]; do
+        sleep 0.5; i=$((i + 1))
+    done
+    echo '{"execute":"quit"}'
+} | timeout 300 $q -display none -serial file:/tmp/reboots.out -qmp stdio \
+    -append "console=ttyAMA0 armkvm.test=reboots" >/tmp/qmp-reboots.out 2>/tmp/reboots.err
+echo "reboots: exit $?, resets $(grep -c '"event": "RESET"' /tmp/qmp-reboots.out)"
+cat /tmp/reboots.err
+echo "reboots: boots $(grep -c 'armkvm-guest: ready' /tmp/reboots.out)," \
+    "workloads passed $(grep -c 'workloads passed, rebooting' /tmp/reboots.out)"
 
 printf '{"execute":"qmp_capabilities"}\n' | timeout 120 $q -display none \
     -serial file:/tmp/panic.out -no-reboot -qmp stdio -action panic=exit-failure \

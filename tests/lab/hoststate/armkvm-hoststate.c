@@ -33,6 +33,10 @@ static char *probe = "armkvm_world_switch";
 module_param(probe, charp, 0444);
 MODULE_PARM_DESC(probe, "the world switch to probe (empty: no probe)");
 
+static bool pmu_counter = true;
+module_param(pmu_counter, bool, 0444);
+MODULE_PARM_DESC(pmu_counter, "run event counter 1 on every CPU, as a host perf user would");
+
 static bool repair = true;
 module_param(repair, bool, 0444);
 MODULE_PARM_DESC(repair, "write back what a switch changed, where the host can");
@@ -637,6 +641,29 @@ static void hs_features(void)
 		hs_present[R_DBGDSCR], hs_d32);
 }
 
+/*
+ * Event counter 1 on, counting cycles, on this CPU: the host's own use of
+ * the PMU, whose event type the switch must keep (the scribble guest writes
+ * counter 1's). PMCR.E stays as it is.
+ */
+static void hs_pmu_counter_on(void *unused)
+{
+	MCR(p15, 0, c9, c12, 5, 1);		/* PMSELR */
+	isb();
+	MCR(p15, 0, c9, c13, 1, 0x11);		/* PMXEVTYPER1: cycles */
+	MCR(p15, 0, c9, c12, 1, 1u << 1);	/* PMCNTENSET */
+}
+
+static void hs_pmu_counter_off(void *unused)
+{
+	MCR(p15, 0, c9, c12, 2, 1u << 1);	/* PMCNTENCLR */
+}
+
+static bool hs_pmu_counting(void)
+{
+	return pmu_counter && hs_pmu_types >= 2;
+}
+
 static void hs_unprobe(void)
 {
 	if (!hs_probing)
@@ -650,6 +677,8 @@ static int __init hs_init(void)
 	int ret;
 
 	hs_features();
+	if (hs_pmu_counting())
+		on_each_cpu(hs_pmu_counter_on, NULL, 1);
 	if (probe && *probe) {
 		hs_entry_probe.symbol_name = probe;
 		hs_return_probe.kp.symbol_name = probe;
@@ -661,6 +690,8 @@ static int __init hs_init(void)
 		}
 		if (ret) {
 			pr_err("cannot probe %s: %d (is armkvm loaded?)\n", probe, ret);
+			if (hs_pmu_counting())
+				on_each_cpu(hs_pmu_counter_off, NULL, 1);
 			return ret;
 		}
 		hs_probing = true;
@@ -669,6 +700,8 @@ static int __init hs_init(void)
 	    !proc_create("armkvm-hoststate-switch", 0600, NULL, &hs_switch_ops)) {
 		remove_proc_entry("armkvm-hoststate", NULL);
 		hs_unprobe();
+		if (hs_pmu_counting())
+			on_each_cpu(hs_pmu_counter_off, NULL, 1);
 		return -ENOMEM;
 	}
 	return 0;
@@ -679,6 +712,8 @@ static void __exit hs_exit(void)
 	remove_proc_entry("armkvm-hoststate-switch", NULL);
 	remove_proc_entry("armkvm-hoststate", NULL);
 	hs_unprobe();
+	if (hs_pmu_counting())
+		on_each_cpu(hs_pmu_counter_off, NULL, 1);
 }
 
 module_init(hs_init);
