@@ -32,10 +32,12 @@
  *   guest closing cp10/cp11 would break the host's VFP), CSSELR, ACTLR
  *   (written back only if the guest changed it: writing it may be UNDEFINED
  *   in the non-secure world), the host's virtual timer (CNTV_CTL, CNTV_CVAL:
- *   its tick) and PMU (PMCR, PMSELR, the enable and interrupt-enable sets,
- *   PMUSERENR, and the event types of the counters it enabled). Not
- *   switched, and so part of the guest contract (docs/modes.md): the PMU's
- *   counts and overflow flags, and the debug registers.
+ *   its tick, written back only if the guest changed it) and PMU
+ *   (PMUSERENR, the interrupt-enable set and PMCR's modes always; PMCR.E,
+ *   PMSELR, the enable set and the enabled counters' event types when the
+ *   host runs counters). Not switched, and so part of the guest contract
+ *   (docs/modes.md): the PMU's counts and overflow flags, and the debug
+ *   registers.
  *
  *   Physical FIQs stay with the host: the guest is entered with CPSR.F clear
  *   whatever its own F bit (a privileged guest that masks FIQs natively
@@ -98,6 +100,7 @@
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)
+#define PMCR_E		(1 << 0)
 #define FWD_BUDGET	4096	/* forwarded exceptions per entry, then an exit */
 #define PSR_A		(1 << 8)
 #define PSR_I		(1 << 7)
@@ -508,10 +511,15 @@ armkvm_exit:
 	mcr	p15, 0, r0, c14, c2, 1
 	ldr	r0, [r9, #SW_HOST_CNTKCTL]
 	mcr	p15, 0, r0, c14, c1, 0
-	add	r10, r9, #SW_HOST_CNTV
+	add	r10, r9, #SW_HOST_CNTV		@ the host's tick, if the guest moved it
 	ldmia	r10, {r0-r2}
-	mcrr	p15, 3, r1, r2, c14		@ CNTV_CVAL, then CNTV_CTL: the host's tick
-	mcr	p15, 0, r0, c14, c3, 1
+	mrc	p15, 0, r3, c14, c3, 1		@ CNTV_CTL
+	mrrc	p15, 3, r4, r5, c14		@ CNTV_CVAL
+	cmp	r3, r0
+	cmpeq	r4, r1
+	cmpeq	r5, r2
+	mcrrne	p15, 3, r1, r2, c14		@ CNTV_CVAL, then CNTV_CTL
+	mcrne	p15, 0, r0, c14, c3, 1
 1:
 
 	/* VFP: keep the guest's, give the hardware back its registers. */
@@ -555,22 +563,36 @@ armkvm_exit:
 	cmp	r5, r4
 	mcrne	p15, 0, r4, c1, c0, 1		@ back to the host's only if it changed
 
-	/* The host's PMU, with every counter stopped while the event types go back. */
+	/*
+	 * The host's PMU. Always: user-mode access (PMUSERENR: host processes
+	 * must not reach the PMU), overflow interrupts, PMCR's modes. Counters,
+	 * event types and PMCR.E only if the host runs counters: Linux sets a
+	 * counter's type before it enables it, and an idle PMU is nobody's, so a
+	 * guest's counting goes on across exits (scripts/bench.sh relies on it).
+	 */
 	ldr	r1, [r0, #SW_HAS_PMU]
 	cmp	r1, #0
 	beq	1f
-	mvn	r1, #0
-	mcr	p15, 0, r1, c9, c12, 2		@ PMCNTENCLR
-	mcr	p15, 0, r1, c9, c14, 2		@ PMINTENCLR
 	add	r1, r0, #SW_HOST_PMU
-	ldmia	r1, {r2-r6}
-	mcr	p15, 0, r2, c9, c12, 0		@ PMCR (P and C read as zero: no reset)
+	ldmia	r1, {r2-r6}			@ pmcr pmselr pmcntenset pmintenset pmuserenr
 	mcr	p15, 0, r6, c9, c14, 0		@ PMUSERENR
+	mvn	r7, #0
+	mcr	p15, 0, r7, c9, c14, 2		@ PMINTENCLR
+	mcr	p15, 0, r5, c9, c14, 1		@ PMINTENSET
+	cmp	r4, #0
+	bne	2f
+	mrc	p15, 0, r7, c9, c12, 0		@ PMCR: the guest's E, the host's modes
+	and	r7, r7, #PMCR_E
+	bic	r2, r2, #PMCR_E
+	orr	r2, r2, r7
+	mcr	p15, 0, r2, c9, c12, 0		@ (P and C read as zero: no reset)
+	b	1f
+2:	mcr	p15, 0, r7, c9, c12, 2		@ PMCNTENCLR: stopped while types go back
+	mcr	p15, 0, r2, c9, c12, 0		@ PMCR
 	mov	r6, r4
 	add	r1, r0, #SW_HOST_PMEVTYPER
 	pmu_evtypers load, r6, r1, r2, r7
 	mcr	p15, 0, r3, c9, c12, 5		@ PMSELR
-	mcr	p15, 0, r5, c9, c14, 1		@ PMINTENSET
 	mcr	p15, 0, r4, c9, c12, 1		@ PMCNTENSET
 1:	flush_translation r2
 
