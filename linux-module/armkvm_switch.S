@@ -2,7 +2,8 @@
 /*
  * armkvm: the privileged-mode world switch (ARMv7-A, no virtualization extensions).
  *
- * Contract with the C side (struct armkvm_switch in armkvm.h, offsets checked there):
+ * Contract with the C side (struct armkvm_switch in armkvm.h; offsets generated
+ * by armkvm_offsets.c, which also asserts the layout the block moves need):
  *
  *   int armkvm_world_switch(struct armkvm_switch *sw)
  *
@@ -61,42 +62,8 @@
 #define MODE_UND	0x1b
 #define MASK_IF		0xc0
 
-/* struct armkvm_switch */
-#define SW_R8		32
-#define SW_PC		60
-#define SW_CPSR		64
-#define SW_SVC		68
-#define SW_ABT		80
-#define SW_UND		92
-#define SW_IRQ		104
-#define SW_GUEST_DFSR	164	/* dfsr dfar ifsr ifar: the guest's fault registers */
-#define SW_GUEST_CNTP	180	/* cntp_ctl cntp_cval_lo cntp_cval_hi cntkctl */
-#define SW_HW		196	/* ttbr0 ttbr1 ttbcr dacr prrr nmrr contextidr tpidrurw tpidruro tpidrprw */
-#define SW_HW_FAULT	236	/* dfsr dfar ifsr ifar */
-#define SW_EXIT_VECTOR	252
-#define SW_EXIT_LR	256
-#define SW_HOST_SP	260
-#define SW_HOST_CPSR	264
-#define SW_HOST_BANKED	268	/* abt, und, irq: sp lr spsr; fiq: r8-r12 sp lr spsr */
-#define SW_HOST_CP15	336	/* ttbr0 ttbcr dacr vbar sctlr contextidr tpidrprw tpidrurw tpidruro fpexc */
-#define SW_HOST_CP15_2	376	/* ttbr1 prrr nmrr */
-#define SW_GUEST_FPEXC	388
-#define SW_GUEST_FPSCR	392
-#define SW_GUEST_D	400
-#define SW_HOST_FPSCR	656
-#define SW_HOST_D	664
-#define SW_VFP_D32	920
-#define SW_FWD_VBAR	924
-#define SW_FWD_VECTORS	928
-#define SW_FORWARDED	940
-#define SW_HAS_GTIMER	944
-#define SW_HOST_CNTKCTL	948
-#define SW_HOST_EXTRA	952	/* spsr_svc sp_usr lr_usr cpacr csselr actlr */
-#define SW_GUEST_ACTLR	976	/* ACTLR as the guest left it */
-#define SW_HOST_CNTV	980	/* cntv_ctl cntv_cval_lo cntv_cval_hi */
-#define SW_HAS_PMU	992
-#define SW_HOST_PMU	996	/* pmcr pmselr pmcntenset pmintenset pmuserenr */
-#define SW_HOST_PMEVTYPER 1016	/* by counter: the enabled counters' event types */
+/* SW_*: offsets into struct armkvm_switch, generated from armkvm_offsets.c. */
+#include "armkvm-offsets.h"
 
 #define SCTLR_V		(1 << 13)
 #define FPEXC_EN	(1 << 30)

@@ -27,46 +27,6 @@
 
 #include "armkvm.h"
 
-static void armkvm_check_layout(void)
-{
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.usr[8]) != 32);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.pc) != 60);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cpsr) != 64);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.svc) != 68);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.abt) != 80);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.und) != 92);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.irq) != 104);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.dfsr) != 164);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.ifsr) != 172);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw) != 196);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, hw.dfsr) != 236);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_vector) != 252);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, exit_lr) != 256);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_sp) != 260);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cpsr) != 264);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_banked) != 268);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15) != 336);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cp15[10]) != 376);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpexc) != 388);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_fpscr) != 392);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_d) != 400);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_fpscr) != 656);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_d) != 664);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, vfp_d32) != 920);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vbar) != 924);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, fwd_vectors) != 928);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, forwarded) != 940);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, has_gtimer) != 944);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cntkctl) != 948);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest.cp15.cntp_ctl) != 180);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_extra) != 952);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, guest_actlr) != 976);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_cntv) != 980);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, has_pmu) != 992);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_pmu) != 996);
-	BUILD_BUG_ON(offsetof(struct armkvm_switch, host_pmevtyper) != 1016);
-}
-
 /* Register n (0-15) as the guest sees it in its current mode. */
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
 {
@@ -681,7 +641,6 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	u32 mvfr0;
 	int ret;
 
-	armkvm_check_layout();
 	if (id != 0)
 		return -EINVAL;	/* one vCPU per VM until SMP guests */
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL);
