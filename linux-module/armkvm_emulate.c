@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: what the CPU would do, done in software for the
+ * guest: its registers as its current mode sees them, fetching its
+ * instructions, and taking an exception at its vectors.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/errno.h>
+#include <asm/ptrace.h>
+
+#include "armkvm.h"
+
+/* Register n (0-15) as the guest sees it in its current mode. */
+u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
+{
+	struct armkvm_core_regs *r = &vcpu->sw.guest;
+	u32 *bank;
+
+	if (n == 15)
+		return &r->pc;
+	if (n < 13)
+		return &r->usr[n];
+	switch (r->cpsr & MODE_MASK) {
+	case SVC_MODE:
+		bank = r->svc;
+		break;
+	case ABT_MODE:
+		bank = r->abt;
+		break;
+	case UND_MODE:
+		bank = r->und;
+		break;
+	case IRQ_MODE:
+		bank = r->irq;
+		break;
+	default:
+		bank = &r->usr[13];
+		break;
+	}
+	return &bank[n - 13];
+}
+
+/* The modes a guest may be in at RUN. */
+bool armkvm_guest_mode_ok(u32 cpsr)
+{
+	switch (cpsr & MODE_MASK) {
+	case USR_MODE: case SVC_MODE: case ABT_MODE: case UND_MODE:
+	case IRQ_MODE: case SYSTEM_MODE:
+		return true;
+	default:	/* FIQ is the hypervisor's; Hyp and Monitor do not exist here */
+		return false;
+	}
+}
+
+/* Reads the guest's A32 instruction at its virtual pc. */
+int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn)
+{
+	if (pc & 3)
+		return -EFAULT;
+	return armkvm_guest_read(vcpu, pc, insn, 4);
+}
+
+/* The same for one Thumb halfword (a 32-bit Thumb instruction is two of them). */
+int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw)
+{
+	if (pc & 1)
+		return -EFAULT;
+	return armkvm_guest_read(vcpu, pc, hw, 2);
+}
+
+/*
+ * Enter an exception mode at the guest's vector, as the CPU does (and as
+ * armkvm_forward does for the exceptions it forwards): ARM state, little
+ * endian (SCTLR.TE and EE are 0), IT and J cleared, IRQs masked, and asynchronous
+ * aborts masked too for aborts and IRQs.
+ */
+static void armkvm_enter_vector(struct armkvm_vcpu *vcpu, int vector, u32 mode)
+{
+	struct armkvm_core_regs *r = &vcpu->sw.guest;
+	u32 cpsr = r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT | PSR_E_BIT);
+
+	cpsr |= mode | PSR_I_BIT;
+	if (mode == ABT_MODE || mode == IRQ_MODE)
+		cpsr |= PSR_A_BIT;
+	r->cpsr = cpsr;
+	r->pc = r->vbar + vector * 4;
+}
+
+/*
+ * An exception the guest takes itself: the CPU already put the return address
+ * and the old CPSR in the exception mode's LR and SPSR (saved with the guest's
+ * banked registers); what is left is entering that mode at the guest's vector.
+ */
+int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
+{
+	static const u8 mode_of[8] = {
+		[ARMKVM_VEC_UND] = UND_MODE, [ARMKVM_VEC_SVC] = SVC_MODE,
+		[ARMKVM_VEC_PABT] = ABT_MODE, [ARMKVM_VEC_DABT] = ABT_MODE,
+	};
+
+	if (vector == ARMKVM_VEC_PABT || vector == ARMKVM_VEC_DABT)
+		armkvm_mmu_take_fault(vcpu);
+	armkvm_enter_vector(vcpu, vector, mode_of[vector]);
+	vcpu->stats.exceptions_delivered++;
+	return 1;
+}
+
+/*
+ * A virtual interrupt: taken like a real IRQ exception, with the return
+ * address and CPSR the architecture gives (LR_irq = next instruction + 4).
+ */
+void armkvm_inject_irq(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_core_regs *r = &vcpu->sw.guest;
+
+	r->irq[1] = r->pc + 4;
+	r->irq[2] = r->cpsr;
+	armkvm_enter_vector(vcpu, ARMKVM_VEC_IRQ, IRQ_MODE);
+	vcpu->stats.irqs_injected++;
+}

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: what to do with each exit from the guest, a handler
+ * per exception vector (armkvm_exit_handlers). A handler returns 1 to enter
+ * the guest again, 0 to return to userspace with run->exit_reason set, or a
+ * negative errno.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <asm/ptrace.h>
+
+#include "armkvm.h"
+
+int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
+				unsigned int ndata, const u32 *data)
+{
+	struct armkvm_run *run = vcpu->run;
+	/* The run page is userspace's too: bound the loop by a local, never by what it holds. */
+	unsigned int i, n = min_t(unsigned int, ndata, ARRAY_SIZE(run->internal.data));
+
+	run->exit_reason = ARMKVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = n;
+	for (i = 0; i < n; i++)
+		run->internal.data[i] = data[i];
+	vcpu->stats.exits_other++;
+	return 0;
+}
+
+/* HVC on a CPU without virtualization extensions is UNDEFINED: armkvm's hypercall. */
+static bool armkvm_is_hvc(u32 insn)
+{
+	return (insn & 0xfff000f0) == 0xe1400070;
+}
+
+/* Hypercalls the module answers itself; false for those userspace serves. */
+static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
+{
+	u32 *r = vcpu->sw.guest.usr;
+
+	switch (r[0]) {
+	case ARMKVM_HC_SET_VECTORS:
+		vcpu->sw.guest.vbar = r[1] & ~0x1fu;
+		r[0] = 0;
+		return true;
+	case ARMKVM_HC_WAIT_FOR_INTERRUPT:
+		armkvm_wait_for_interrupt(vcpu);
+		r[0] = 0;
+		return true;
+	case ARMKVM_HC_RAM_BASE:
+		r[0] = 0;
+		r[1] = vcpu->vm->ram_hpa;
+		r[2] = vcpu->vm->ram_gpa;
+		return true;
+	case ARMKVM_HC_MMU_ENABLE:
+		r[0] = armkvm_mmu_enable(vcpu, r[1], r[2], r[3]) ?
+		       ARMKVM_HC_INVALID_PARAMETERS : 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The guest's translation regime is one armkvm cannot run it on. */
+int armkvm_exit_mmu(struct armkvm_vcpu *vcpu)
+{
+	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	u32 data[5] = { c->ttbr0, c->ttbr1, c->ttbcr, c->dacr, vcpu->sw.guest.pc };
+
+	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_GUEST_MMU, 5, data);
+}
+
+/*
+ * An exception the guest takes at its own vectors (UND, SVC, PABT, DABT that
+ * armkvm does not serve), or, if it has none, an exit that says what happened.
+ */
+static int armkvm_exit_to_guest(struct armkvm_vcpu *vcpu, int vector)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	u32 data[6];
+
+	if (sw->guest.vbar && vector >= ARMKVM_VEC_UND && vector <= ARMKVM_VEC_DABT)
+		return armkvm_deliver_exception(vcpu, vector);
+	data[0] = vector;
+	data[1] = sw->guest.pc;
+	data[2] = sw->hw.dfsr;
+	data[3] = sw->hw.dfar;
+	data[4] = sw->hw.ifsr;
+	data[5] = sw->hw.ifar;
+	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 6, data);
+}
+
+/* A physical interrupt: the host has handled it by now. */
+static int armkvm_exit_irq(struct armkvm_vcpu *vcpu, int vector)
+{
+	vcpu->sw.guest.pc = vcpu->sw.exit_lr - 4;
+	vcpu->stats.exits_irq++;
+	return 1;
+}
+
+/* An undefined instruction: an ARM-state HVC from the guest's kernel is a hypercall. */
+static int armkvm_exit_und(struct armkvm_vcpu *vcpu, int vector)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	struct armkvm_run *run = vcpu->run;
+	bool thumb = sw->guest.cpsr & PSR_T_BIT;
+	u32 insn;
+
+	sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
+	/* HVC at PL0 is UNDEFINED, for the guest's kernel to handle. */
+	if (thumb || (sw->guest.cpsr & MODE_MASK) == USR_MODE ||
+	    armkvm_fetch_insn(vcpu, sw->guest.pc, &insn) || !armkvm_is_hvc(insn))
+		return armkvm_exit_to_guest(vcpu, vector);
+	vcpu->stats.exits_hypercall++;
+	if (armkvm_hypercall_in_kernel(vcpu)) {
+		sw->guest.pc += 4;
+		return 1;
+	}
+	run->exit_reason = ARMKVM_EXIT_HYPERCALL;
+	run->hypercall.imm = ((insn >> 4) & 0xfff0) | (insn & 0xf);
+	memcpy(run->hypercall.args, sw->guest.usr, sizeof(run->hypercall.args));
+	memcpy(run->hypercall.ret, sw->guest.usr, sizeof(run->hypercall.ret));
+	sw->guest.pc += 4;
+	vcpu->pending = ARMKVM_PENDING_HYPERCALL;
+	return 0;
+}
+
+/* A data abort: a device access (served here for the in-kernel GIC), or the guest's. */
+static int armkvm_exit_dabt(struct armkvm_vcpu *vcpu, int vector)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	struct armkvm_vgic *g;
+	u32 pa, data[2];
+
+	sw->guest.pc = sw->exit_lr - 8;
+	if (!armkvm_mmu_is_device_abort(vcpu, sw->hw.dfsr, sw->hw.dfar, &pa))
+		return armkvm_exit_to_guest(vcpu, vector);
+	if (armkvm_mmio_decode(vcpu, &data[0], pa)) {
+		data[1] = sw->guest.pc;
+		return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
+	}
+	g = armkvm_vm_vgic(vcpu->vm);
+	if (g && armkvm_vgic_owns(g, pa)) {
+		armkvm_mmio_serve_vgic(vcpu);
+		return 1;
+	}
+	vcpu->stats.exits_mmio++;
+	vcpu->pending = ARMKVM_PENDING_MMIO;
+	return 0;
+}
+
+static int armkvm_exit_pabt(struct armkvm_vcpu *vcpu, int vector)
+{
+	vcpu->sw.guest.pc = vcpu->sw.exit_lr - 4;
+	return armkvm_exit_to_guest(vcpu, vector);
+}
+
+static int armkvm_exit_svc(struct armkvm_vcpu *vcpu, int vector)
+{
+	vcpu->sw.guest.pc = vcpu->sw.exit_lr - ((vcpu->sw.guest.cpsr & PSR_T_BIT) ? 2 : 4);
+	return armkvm_exit_to_guest(vcpu, vector);
+}
+
+/* Reset and the unused vector: never taken by a guest; reported. */
+static int armkvm_exit_unexpected(struct armkvm_vcpu *vcpu, int vector)
+{
+	vcpu->sw.guest.pc = vcpu->sw.exit_lr;
+	return armkvm_exit_to_guest(vcpu, vector);
+}
+
+static int (*const armkvm_exit_handlers[8])(struct armkvm_vcpu *vcpu, int vector) = {
+	[ARMKVM_VEC_RESET]	= armkvm_exit_unexpected,
+	[ARMKVM_VEC_UND]	= armkvm_exit_und,
+	[ARMKVM_VEC_SVC]	= armkvm_exit_svc,
+	[ARMKVM_VEC_PABT]	= armkvm_exit_pabt,
+	[ARMKVM_VEC_DABT]	= armkvm_exit_dabt,
+	[5]			= armkvm_exit_unexpected,
+	[ARMKVM_VEC_IRQ]	= armkvm_exit_irq,
+	[ARMKVM_VEC_FIQ]	= armkvm_exit_irq,
+};
+
+/* Debugging a guest: log this many exits (writable in /sys/module/armkvm/parameters). */
+static unsigned int trace_exits;
+module_param(trace_exits, uint, 0644);
+MODULE_PARM_DESC(trace_exits, "log the next N guest exits (vector, pc, cpsr, lr, fault registers)");
+
+/* One exit's share of trace_exits, taken atomically: vCPUs race for the last ones. */
+static bool armkvm_trace_this_exit(void)
+{
+	unsigned int n = READ_ONCE(trace_exits), old;
+
+	while (n) {
+		old = cmpxchg(&trace_exits, n, n - 1);
+		if (old == n)
+			return true;
+		n = old;
+	}
+	return false;
+}
+
+static void armkvm_trace_exit(struct armkvm_vcpu *vcpu, int vector)
+{
+	const struct armkvm_switch *sw = &vcpu->sw;
+
+	pr_info("armkvm: exit %d pc %08x cpsr %08x lr %08x dfsr %03x dfar %08x ifsr %03x ifar %08x ttbr0 %08x mmu %d\n",
+		vector, sw->guest.pc, sw->guest.cpsr, sw->exit_lr, sw->hw.dfsr, sw->hw.dfar,
+		sw->hw.ifsr, sw->hw.ifar, sw->hw.ttbr0, armkvm_guest_mmu_on(vcpu));
+}
+
+/* The exit the world switch returned, by its vector (0-7: armkvm_vectors' slot). */
+int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
+{
+	if (unlikely(READ_ONCE(trace_exits)) && armkvm_trace_this_exit())
+		armkvm_trace_exit(vcpu, vector);
+	if (vector < 0 || vector >= ARRAY_SIZE(armkvm_exit_handlers))
+		return armkvm_exit_unexpected(vcpu, vector);
+	return armkvm_exit_handlers[vector](vcpu, vector);
+}
