@@ -25,6 +25,7 @@ cp -u "$kernel" "$lab/vmlinuz"
 bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$lab/initrd.cpio.gz" --root "$root" \
     --init "$ARMKVM_TOP/lab/init" \
     --file "$module:lib/armkvm/armkvm.ko" \
+    --file "$ARMKVM_TOP/lab/qmp-after:bin/qmp-after" \
     --binary "$qemu:bin/qemu-system-arm"
 
 # The lab's exact inputs, for the record.

@@ -28,15 +28,9 @@ echo "== host: $(grep -m1 "model name" /proc/cpuinfo)"
 echo "== host: $(dmesg | grep -m1 "started in")"
 echo "== host: module: $(grep ^armkvm /proc/modules), $(ls -l /dev/armkvm)"
 echo "== host: qemu-system-arm -M armkvm-virt -m 64 -accel armkvm,mode=privileged -kernel zImage -initrd initrd"
-{
-    echo "{\"execute\":\"qmp_capabilities\"}"
-    i=0
-    while ! grep -q "reboot: Power down" /tmp/guest.out 2>/dev/null && [ $i -lt 300 ]; do
-        sleep 1; i=$((i + 1))
-    done
-    echo "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info stats vcpu\"}}"
-    echo "{\"execute\":\"quit\"}"
-} | qemu-system-arm -M armkvm-virt -m 64 -accel armkvm,mode=privileged -display none \
+qmp-after /tmp/guest.out "reboot: Power down" 1 300 \
+    "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"info stats vcpu\"}}" |
+    qemu-system-arm -M armkvm-virt -m 64 -accel armkvm,mode=privileged -display none \
     -serial file:/tmp/guest.out -no-shutdown -qmp stdio -kernel zImage -initrd initrd \
     -append "console=ttyAMA0 quiet armkvm.test=demo" >/tmp/qmp.out 2>/tmp/qemu.err
 echo "== QEMU exit status $?"

@@ -10,15 +10,9 @@ q="qemu-system-arm -M armkvm-virt -m 64 -accel armkvm,mode=privileged -kernel zI
 
 t0=$(now_ms)
 # The console to a file; QMP reads the vCPU's statistics once the guest is down.
-{
-    echo '{"execute":"qmp_capabilities"}'
-    i=0
-    while ! grep -q "reboot: Power down" /tmp/guest.out 2>/dev/null && [ $i -lt 600 ]; do
-        sleep 0.5; i=$((i + 1))
-    done
-    echo '{"execute":"query-stats","arguments":{"target":"vcpu","providers":[{"provider":"armkvm"}]}}'
-    echo '{"execute":"quit"}'
-} | timeout 300 $q -display none -serial file:/tmp/guest.out -no-shutdown -qmp stdio \
+qmp-after /tmp/guest.out "reboot: Power down" 1 300 \
+    '{"execute":"query-stats","arguments":{"target":"vcpu","providers":[{"provider":"armkvm"}]}}' |
+    timeout 300 $q -display none -serial file:/tmp/guest.out -no-shutdown -qmp stdio \
     -append "console=ttyAMA0 armkvm.stress=$1" >/tmp/qmp-run.out 2>/tmp/guest.err &
 pid=$!
 # The host's own deadlines while the guest works: the worst lateness of 20 ms sleeps.
@@ -48,15 +42,7 @@ tr -d '\r' </tmp/reboot.out | grep -E '^armkvm-guest: rebooting|reboot: Restarti
 # Rebooted without -no-reboot: the machine resets and the guest boots again,
 # three times, running its workloads each time (no completion left from before);
 # quit once the fourth boot reaches /init.
-{
-    echo '{"execute":"qmp_capabilities"}'
-    i=0
-    while n=$(grep -c "armkvm-guest: ready" /tmp/reboots.out 2>/dev/null); \
-            [ "${n:-0}" -lt 4 ] && [ $i -lt 400 ]; do
-        sleep 0.5; i=$((i + 1))
-    done
-    echo '{"execute":"quit"}'
-} | timeout 300 $q -display none -serial file:/tmp/reboots.out -qmp stdio \
+qmp-after /tmp/reboots.out "armkvm-guest: ready" 4 200 | timeout 300 $q -display none -serial file:/tmp/reboots.out -qmp stdio \
     -append "console=ttyAMA0 armkvm.test=reboots" >/tmp/qmp-reboots.out 2>/tmp/reboots.err
 echo "reboots: exit $?, resets $(grep -c '"event": "RESET"' /tmp/qmp-reboots.out)"
 cat /tmp/reboots.err
