@@ -64,21 +64,7 @@ und_handler:
 	add	r7, r7, #1
 	movs	pc, r6
 
-unexpected:
-	ldr	r0, =msg_unexpected
-	bl	puts
-	power_off
-
-	.balign	32
-vectors:
-	b	unexpected			@ reset
-	b	und_handler
-	b	svc_handler
-	b	unexpected			@ prefetch abort
-	b	unexpected			@ data abort
-	b	unexpected
-	b	unexpected			@ IRQ
-	b	unexpected			@ FIQ
+	guest_vectors und=und_handler, svc=svc_handler
 
 	define_puts
 	.ltorg

@@ -284,21 +284,7 @@ svc_handler:
 	pop	{r0-r3, lr}
 	movs	pc, lr
 
-unexpected:
-	ldr	r0, =msg_unexpected
-	bl	puts
-	power_off
-
-	.balign	32
-vectors:
-	b	unexpected			@ reset
-	b	unexpected			@ undefined
-	b	svc_handler
-	b	unexpected			@ prefetch abort
-	b	dabt_handler
-	b	unexpected
-	b	unexpected			@ IRQ
-	b	unexpected			@ FIQ
+	guest_vectors svc=svc_handler, dabt=dabt_handler
 
 /* puts, through the UART at the address in `uart`. Clobbers r0-r3. */
 puts:

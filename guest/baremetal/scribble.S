@@ -314,22 +314,7 @@ svc_handler:
 	bl	puts
 	power_off
 
-unexpected:
-	ldr	sp, =stack_top
-	ldr	r0, =msg_unexpected
-	bl	puts
-	power_off
-
-	.balign	32
-vectors:
-	b	unexpected			@ reset
-	b	unexpected			@ undefined instruction
-	b	svc_handler
-	b	unexpected			@ prefetch abort
-	b	unexpected			@ data abort
-	b	unexpected
-	b	unexpected			@ IRQ
-	b	unexpected			@ FIQ
+	guest_vectors svc=svc_handler
 
 	define_puthex
 
