@@ -124,7 +124,7 @@ struct armkvm_vcpu {
 	struct armkvm_switch sw;
 	struct armkvm_vcpu_stats stats;
 	struct armkvm_hw_cp15 loaded;	/* what the last switch gave the hardware */
-	struct hrtimer window;		/* polls for the guest's interrupt window */
+	struct hrtimer irq_window_poll;	/* exits while an IRQ waits for an unmask */
 	struct hrtimer ptimer;		/* the guest's CNTP while the vCPU waits */
 	struct task_struct *waiter;	/* the vCPU thread, for ptimer */
 	bool ptimer_fired;

@@ -95,16 +95,16 @@ static bool armkvm_update_timer_level(struct armkvm_vcpu *vcpu)
  * CPSR.I set would wait for the next exit, up to a host tick, and under a
  * storm (the line never low) forever behind its own device accesses. Like
  * x86's interrupt-window exiting, but polled: while the line is high and the
- * guest masked, a pinned timer forces an exit every WINDOW_POLL_NS.
+ * guest masked, a pinned timer forces an exit every IRQ_WINDOW_POLL_NS.
  */
-#define WINDOW_POLL_NS	50000
+#define IRQ_WINDOW_POLL_NS	50000
 
 /* For measurements: 0 sends every guest exception through the host (the slow path). */
 static bool forward_exceptions = true;
 module_param(forward_exceptions, bool, 0644);
 MODULE_PARM_DESC(forward_exceptions, "forward guest exceptions to the guest's vectors without a world switch");
 
-static enum hrtimer_restart armkvm_window_fn(struct hrtimer *t)
+static enum hrtimer_restart armkvm_irq_window_fn(struct hrtimer *t)
 {
 	return HRTIMER_NORESTART;	/* its interrupt has ended the guest's run */
 }
@@ -139,7 +139,7 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 	struct armkvm_switch *passage, **slot;
 	u64 t0;
 	int vector, ret;
-	bool window, mask_timer, irq_line;
+	bool poll_irq_window, mask_timer, irq_line;
 
 	/*
 	 * Complete what userspace did for the last exit, as the module recorded
@@ -202,9 +202,9 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 		}
 		local_irq_disable();
 		local_fiq_disable();
-		window = irq_line && (vcpu->sw.guest.cpsr & PSR_I_BIT);
-		if (window)
-			hrtimer_start(&vcpu->window, ns_to_ktime(WINDOW_POLL_NS),
+		poll_irq_window = irq_line && (vcpu->sw.guest.cpsr & PSR_I_BIT);
+		if (poll_irq_window)
+			hrtimer_start(&vcpu->irq_window_poll, ns_to_ktime(IRQ_WINDOW_POLL_NS),
 				      HRTIMER_MODE_REL_PINNED);
 		armkvm_set_forwarding(vcpu);
 		mask_timer = vcpu->timer_level;
@@ -222,8 +222,8 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 		local_fiq_enable();
 		local_irq_enable();	/* a pending physical interrupt is taken here */
 		preempt_enable();
-		if (window)
-			hrtimer_try_to_cancel(&vcpu->window);
+		if (poll_irq_window)
+			hrtimer_try_to_cancel(&vcpu->irq_window_poll);
 		vcpu->stats.world_switches++;
 		vcpu->stats.exceptions_forwarded += vcpu->sw.forwarded;
 		vcpu->sw.forwarded = 0;
@@ -255,8 +255,8 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 /* The vCPU's timers: the interrupt window's poll and the guest's CNTP while it waits. */
 void armkvm_run_init_timers(struct armkvm_vcpu *vcpu)
 {
-	hrtimer_init(&vcpu->window, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
-	vcpu->window.function = armkvm_window_fn;
+	hrtimer_init(&vcpu->irq_window_poll, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+	vcpu->irq_window_poll.function = armkvm_irq_window_fn;
 	hrtimer_init(&vcpu->ptimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	vcpu->ptimer.function = armkvm_ptimer_fn;
 }

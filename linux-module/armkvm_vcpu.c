@@ -105,7 +105,7 @@ static int armkvm_vcpu_release(struct inode *inode, struct file *filp)
 	mutex_lock(&vm->lock);
 	vm->has_vcpu = false;
 	mutex_unlock(&vm->lock);
-	hrtimer_cancel(&vcpu->window);
+	hrtimer_cancel(&vcpu->irq_window_poll);
 	hrtimer_cancel(&vcpu->ptimer);
 	vfree(vcpu->run);
 	fput(vcpu->vm_file);

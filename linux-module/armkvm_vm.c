@@ -224,7 +224,7 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 {
 	int i;
 
-	if (cfg->mode != ARMKVM_MODE_PRIVILEGED || (cfg->flags & ~ARMKVM_VM_GPA_IS_HPA))
+	if (cfg->mode != ARMKVM_VM_MODE_PRIVILEGED || (cfg->flags & ~ARMKVM_VM_GPA_IS_HPA))
 		return -EINVAL;
 	if ((cfg->flags & ARMKVM_VM_GPA_IS_HPA) && cfg->ram_gpa)
 		return -EINVAL;

@@ -81,7 +81,7 @@ int armkvm_vm_ioctl(unsigned long request, void *arg)
  */
 static int armkvm_create_vm(MachineState *ms)
 {
-    struct armkvm_vm_config cfg = { .mode = ARMKVM_MODE_PRIVILEGED };
+    struct armkvm_vm_config cfg = { .mode = ARMKVM_VM_MODE_PRIVILEGED };
     ArmkvmVM *vm = &armkvm.vm;
     Error *err = NULL;
     int fd;

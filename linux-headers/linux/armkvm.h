@@ -21,7 +21,7 @@
 #define ARMKVMIO		0xAF
 
 /* Execution modes (struct armkvm_vm_config.mode). */
-#define ARMKVM_MODE_PRIVILEGED	1
+#define ARMKVM_VM_MODE_PRIVILEGED	1
 
 /*
  * An armkvm-aware guest image says so: these 16 bytes (the last four are the
@@ -47,7 +47,7 @@
 #define ARMKVM_VM_GPA_IS_HPA	(1u << 0)
 
 struct armkvm_vm_config {
-	__u32 mode;		/* ARMKVM_MODE_* */
+	__u32 mode;		/* ARMKVM_VM_MODE_* */
 	__u32 flags;		/* ARMKVM_VM_* */
 	__u64 ram_gpa;		/* guest-physical base, ARMKVM_RAM_ALIGN aligned; out with GPA_IS_HPA */
 	__u64 ram_size;		/* bytes, ARMKVM_RAM_ALIGN multiple, <= ARMKVM_RAM_MAX */

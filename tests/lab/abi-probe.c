@@ -67,7 +67,7 @@ static long config_vm(int fd, unsigned int flags, unsigned long long gpa,
                       unsigned long long size, unsigned long long align)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .flags = flags, .ram_gpa = gpa,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .flags = flags, .ram_gpa = gpa,
         .ram_size = size, .ram_align = align,
     };
     long ret = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
@@ -83,24 +83,24 @@ static void check_vm_configs(int fd)
 {
     const unsigned long long mb = 1 << 20, gpa = 0x40000000;
 
-    report("vm: 1 MiB at 0x40000000", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb, 0));
-    report("vm: 4 MiB", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, 4 * mb, 0));
+    report("vm: 1 MiB at 0x40000000", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, gpa, mb, 0));
+    report("vm: 4 MiB", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, gpa, 4 * mb, 0));
     report("vm: unknown mode", create_vm(fd, 7, gpa, mb, 0));
-    report("vm: no RAM", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, 0, 0));
-    report("vm: more than the limit", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa,
+    report("vm: no RAM", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, gpa, 0, 0));
+    report("vm: more than the limit", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, gpa,
                                                 ARMKVM_RAM_MAX + mb, 0));
-    report("vm: unaligned size", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb + 4096, 0));
-    report("vm: unaligned base", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa + 4096, mb, 0));
-    report("vm: RAM over the host kernel", create_vm(fd, ARMKVM_MODE_PRIVILEGED,
+    report("vm: unaligned size", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, gpa, mb + 4096, 0));
+    report("vm: unaligned base", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, gpa + 4096, mb, 0));
+    report("vm: RAM over the host kernel", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED,
                                                      0xbf000000, mb, 0));
     /* Sums that wrap in 64 or 32 bits must not pass for small addresses. */
     report("vm: base that wraps with its size",
-           create_vm(fd, ARMKVM_MODE_PRIVILEGED, 0xffffffffff000000ull, 256 * mb, 0));
-    report("vm: base above 4 GiB", create_vm(fd, ARMKVM_MODE_PRIVILEGED,
+           create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, 0xffffffffff000000ull, 256 * mb, 0));
+    report("vm: base above 4 GiB", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED,
                                              0x100000000ull, mb, 0));
-    report("vm: RAM running into the window", create_vm(fd, ARMKVM_MODE_PRIVILEGED,
+    report("vm: RAM running into the window", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED,
                                                         0xbe000000, 32 * mb, 0));
-    report("vm: reserved field set", create_vm(fd, ARMKVM_MODE_PRIVILEGED, gpa, mb, 1));
+    report("vm: reserved field set", create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, gpa, mb, 1));
     report("vm: bad pointer", ioctl(fd, ARMKVM_CREATE_VM, (void *)16));
     report("vm: host-physical with a base given",
            config_vm(fd, ARMKVM_VM_GPA_IS_HPA, gpa, mb, 0));
@@ -112,7 +112,7 @@ static void check_vm_configs(int fd)
 static void check_identity_vm(int fd)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .flags = ARMKVM_VM_GPA_IS_HPA,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .flags = ARMKVM_VM_GPA_IS_HPA,
         .ram_size = 16 << 20, .ram_align = 128 << 20,
     };
     int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
@@ -135,7 +135,7 @@ static void check_big_vm(int fd)
 {
     const size_t size = 32 << 20;
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = size,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = size,
     };
     int round, dirty = 0, failed = 0;
 
@@ -166,7 +166,7 @@ static void check_big_vm(int fd)
 static void check_vcpu(int fd)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
     };
     struct armkvm_core_regs regs = { .pc = 0x40000000, .cpsr = 0x1d1 };
     int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg), vcpu;
@@ -196,7 +196,7 @@ struct probe_guest {
 static bool open_guest(int fd, const char *what, struct probe_guest *g)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
     };
 
     g->vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
@@ -247,7 +247,7 @@ static void check_privileges(void)
         caps[0].effective &= ~(1u << CAP_SYS_RAWIO);
         syscall(SYS_capset, &hdr, caps);
         report("privileges: CREATE_VM without CAP_SYS_RAWIO",
-               create_vm(fd, ARMKVM_MODE_PRIVILEGED, 0x40000000, 1 << 20, 0));
+               create_vm(fd, ARMKVM_VM_MODE_PRIVILEGED, 0x40000000, 1 << 20, 0));
         fflush(stdout);
         close(fd);
         if (setuid(65534) == 0) {

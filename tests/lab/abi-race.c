@@ -402,7 +402,7 @@ static void open_dev(struct worker *w, struct slot *s)
 static void create_vm(struct worker *w, struct slot *s)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
     };
     uint32_t r = rnd(&w->rng) % 100;
     int dev = fd_of(&s->dev), vm;
@@ -1066,7 +1066,7 @@ static void seed_rng(uint64_t *rng, unsigned int seed, unsigned int index)
 static int read_reset_regs(void)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
     };
     int dev = open("/dev/armkvm", O_RDWR | O_CLOEXEC), vm = -1, vcpu = -1, ret = -1;
 
@@ -1224,7 +1224,7 @@ static void *bigvm_main(void *arg)
 {
     struct worker *w = arg;
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = ARMKVM_RAM_MAX,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = ARMKVM_RAM_MAX,
     };
 
     while (!stop) {
@@ -1263,7 +1263,7 @@ static int bigvm(unsigned int seed)
 static int one_guest(const char *what)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
     };
     struct armkvm_core_regs r;
     struct armkvm_run *run;
@@ -1305,7 +1305,7 @@ static int one_guest(const char *what)
 static int hold(const char *kind)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
     };
     int dev = open("/dev/armkvm", O_RDWR | O_CLOEXEC);
     int vm = dev < 0 ? -1 : ioctl(dev, ARMKVM_CREATE_VM, &cfg);

@@ -229,7 +229,7 @@ static void check_guest(int vm, int vcpu, struct armkvm_run *run)
 int main(void)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = RAM_BASE, .ram_size = 1 << 20,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_BASE, .ram_size = 1 << 20,
     };
     int fd = open("/dev/armkvm", O_RDWR | O_CLOEXEC), vm, vcpu;
     struct armkvm_run *run;

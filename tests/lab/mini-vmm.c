@@ -40,7 +40,7 @@ static int fail(const char *what)
 int main(int argc, char **argv)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = RAM_SIZE,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = RAM_SIZE,
     };
     struct armkvm_core_regs regs = { 0 };
     struct armkvm_vcpu_stats st;

@@ -20,7 +20,7 @@
 int main(int argc, char **argv)
 {
     struct armkvm_vm_config cfg = {
-        .mode = ARMKVM_MODE_PRIVILEGED, .ram_gpa = 0x40000000,
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = 0x40000000,
     };
     int fd, vm;
 

@@ -18,7 +18,7 @@
 
 #include <linux/armkvm.h>
 
-static const int armkvm_modes[] = {
+static const int armkvm_banked_modes[] = {
     ARM_CPU_MODE_SVC, ARM_CPU_MODE_ABT, ARM_CPU_MODE_UND, ARM_CPU_MODE_IRQ,
 };
 
@@ -133,12 +133,12 @@ void armkvm_regs_from_env(CPUARMState *env, struct armkvm_core_regs *regs)
     regs->cpsr = cpsr_read(env);
     regs->vbar = env->cp15.vbar_el[1];
     armkvm_cp15_from_env(env, &regs->cp15);
-    for (int i = 0; i < ARRAY_SIZE(armkvm_modes); i++) {
-        uint32_t *bank = armkvm_bank(regs, armkvm_modes[i]);
+    for (int i = 0; i < ARRAY_SIZE(armkvm_banked_modes); i++) {
+        uint32_t *bank = armkvm_bank(regs, armkvm_banked_modes[i]);
 
-        bank[0] = env->banked_r13[bank_number(armkvm_modes[i])];
-        bank[1] = env->banked_r14[r14_bank_number(armkvm_modes[i])];
-        bank[2] = env->banked_spsr[bank_number(armkvm_modes[i])];
+        bank[0] = env->banked_r13[bank_number(armkvm_banked_modes[i])];
+        bank[1] = env->banked_r14[r14_bank_number(armkvm_banked_modes[i])];
+        bank[2] = env->banked_spsr[bank_number(armkvm_banked_modes[i])];
     }
 }
 
@@ -149,13 +149,13 @@ void armkvm_regs_to_env(const struct armkvm_core_regs *regs, CPUARMState *env)
     memcpy(env->usr_regs, regs->usr + 8, 5 * sizeof(uint32_t));
     env->banked_r13[BANK_USRSYS] = regs->usr[13];
     env->banked_r14[BANK_USRSYS] = regs->usr[14];
-    for (int i = 0; i < ARRAY_SIZE(armkvm_modes); i++) {
+    for (int i = 0; i < ARRAY_SIZE(armkvm_banked_modes); i++) {
         const uint32_t *bank = armkvm_bank((struct armkvm_core_regs *)regs,
-                                           armkvm_modes[i]);
+                                           armkvm_banked_modes[i]);
 
-        env->banked_r13[bank_number(armkvm_modes[i])] = bank[0];
-        env->banked_r14[r14_bank_number(armkvm_modes[i])] = bank[1];
-        env->banked_spsr[bank_number(armkvm_modes[i])] = bank[2];
+        env->banked_r13[bank_number(armkvm_banked_modes[i])] = bank[0];
+        env->banked_r14[r14_bank_number(armkvm_banked_modes[i])] = bank[1];
+        env->banked_spsr[bank_number(armkvm_banked_modes[i])] = bank[2];
     }
     env->regs[15] = regs->pc;
     env->cp15.vbar_el[1] = regs->vbar;
