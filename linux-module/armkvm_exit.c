@@ -8,11 +8,13 @@
  * Copyright (c) 2026 The armkvm developers
  */
 #include <linux/kernel.h>
-#include <linux/module.h>
 #include <linux/string.h>
 #include <asm/ptrace.h>
 
 #include "armkvm.h"
+
+#define CREATE_TRACE_POINTS
+#include "armkvm_trace.h"
 
 int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
 				unsigned int ndata, const u32 *data)
@@ -182,39 +184,10 @@ static int (*const armkvm_exit_handlers[8])(struct armkvm_vcpu *vcpu, int vector
 	[ARMKVM_VEC_FIQ]	= armkvm_exit_irq,
 };
 
-/* Debugging a guest: log this many exits (writable in /sys/module/armkvm/parameters). */
-static unsigned int trace_exits;
-module_param(trace_exits, uint, 0644);
-MODULE_PARM_DESC(trace_exits, "log the next N guest exits (vector, pc, cpsr, lr, fault registers)");
-
-/* One exit's share of trace_exits, taken atomically: vCPUs race for the last ones. */
-static bool armkvm_trace_this_exit(void)
-{
-	unsigned int n = READ_ONCE(trace_exits), old;
-
-	while (n) {
-		old = cmpxchg(&trace_exits, n, n - 1);
-		if (old == n)
-			return true;
-		n = old;
-	}
-	return false;
-}
-
-static void armkvm_trace_exit(struct armkvm_vcpu *vcpu, int vector)
-{
-	const struct armkvm_switch *sw = &vcpu->sw;
-
-	pr_info("armkvm: exit %d pc %08x cpsr %08x lr %08x dfsr %03x dfar %08x ifsr %03x ifar %08x ttbr0 %08x mmu %d\n",
-		vector, sw->guest.pc, sw->guest.cpsr, sw->exit_lr, sw->hw.dfsr, sw->hw.dfar,
-		sw->hw.ifsr, sw->hw.ifar, sw->hw.ttbr0, armkvm_guest_mmu_on(vcpu));
-}
-
 /* The exit the world switch returned, by its vector (0-7: armkvm_vectors' slot). */
 int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 {
-	if (unlikely(READ_ONCE(trace_exits)) && armkvm_trace_this_exit())
-		armkvm_trace_exit(vcpu, vector);
+	trace_armkvm_exit(vcpu, vector);
 	if (vector < 0 || vector >= ARRAY_SIZE(armkvm_exit_handlers))
 		return armkvm_exit_unexpected(vcpu, vector);
 	return armkvm_exit_handlers[vector](vcpu, vector);

@@ -17,6 +17,7 @@
 #include <asm/cacheflush.h>
 
 #include "armkvm.h"
+#include "armkvm_trace.h"
 
 /* The vCPU's IRQ input: the in-kernel controller's output, or what userspace says. */
 static bool armkvm_irq_line(struct armkvm_vcpu *vcpu)
@@ -249,6 +250,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 	ret = armkvm_vcpu_run_loop(vcpu);
 	if (g)
 		armkvm_vgic_set_vcpu_task(g, NULL);
+	trace_armkvm_userspace_exit(ret, vcpu->run->exit_reason);
 	return ret;
 }
 
