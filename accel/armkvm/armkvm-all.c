@@ -18,6 +18,7 @@
 #include "hw/boards.h"
 #include "system/armkvm.h"
 #include "armkvm-int.h"
+#include "trace.h"
 
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -123,7 +124,11 @@ static int armkvm_create_vm(MachineState *ms)
     }
     fd = ioctl(armkvm.dev.fd, ARMKVM_CREATE_VM, &cfg);
     if (fd < 0) {
-        int ret = -errno;
+        fd = -errno;
+    }
+    trace_armkvm_create_vm(cfg.ram_gpa, cfg.ram_size, fd);
+    if (fd < 0) {
+        int ret = fd;
 
         if (ret == -EPERM) {
             error_report("armkvm: the module refused a privileged-mode VM: "

@@ -26,6 +26,7 @@
 #include "target/arm/arm-powerctl.h"
 #include "target/arm/armkvm/armkvm-regs.h"
 #include "armkvm-int.h"
+#include "trace.h"
 
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -133,12 +134,15 @@ void armkvm_cpu_mark_dirty(CPUState *cpu)
     run_on_cpu(cpu, do_armkvm_mark_dirty, RUN_ON_CPU_NULL);
 }
 
-static void armkvm_handle_mmio(struct armkvm_run *run)
+static void armkvm_handle_mmio(CPUState *cpu, struct armkvm_run *run)
 {
-    MemTxResult r = address_space_rw(&address_space_memory,
-                                     run->mmio.phys_addr,
-                                     MEMTXATTRS_UNSPECIFIED, run->mmio.data,
-                                     run->mmio.len, run->mmio.is_write);
+    MemTxResult r;
+
+    trace_armkvm_mmio(cpu->cpu_index, run->mmio.phys_addr, run->mmio.len,
+                      run->mmio.is_write);
+    r = address_space_rw(&address_space_memory, run->mmio.phys_addr,
+                         MEMTXATTRS_UNSPECIFIED, run->mmio.data,
+                         run->mmio.len, run->mmio.is_write);
 
     if (r != MEMTX_OK) {
         /* No device there: reads as zero, writes ignored, like the bus. */
@@ -182,6 +186,7 @@ static int armkvm_run_ioctl(CPUState *cpu)
     bql_lock();
     /* Whatever RUN returned, it completed the last exit's instruction. */
     cpu->accel->completion_pending = false;
+    trace_armkvm_run_exit(cpu->cpu_index, ret, cpu->accel->run->exit_reason);
     return ret;
 }
 
@@ -197,6 +202,7 @@ static void armkvm_finish_pending(CPUState *cpu)
     int ret;
 
     while (cpu->accel->completion_pending) {
+        trace_armkvm_finish_pending(cpu->cpu_index);
         qatomic_set(&run->immediate_exit, 1);
         ret = armkvm_run_ioctl(cpu);
         if (ret == -EINTR || ret == -EAGAIN) {
@@ -211,7 +217,7 @@ static void armkvm_finish_pending(CPUState *cpu)
         }
         /* The next access of a multi-word load or store. */
         cpu->accel->completion_pending = true;
-        armkvm_handle_mmio(run);
+        armkvm_handle_mmio(cpu, run);
     }
     qatomic_set(&run->immediate_exit, 0);
 }
@@ -220,6 +226,8 @@ static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
 {
     uint32_t *arg = run->hypercall.args, *ret = run->hypercall.ret;
     CPUState *target;
+
+    trace_armkvm_hypercall(cpu->cpu_index, run->hypercall.imm, arg[0], arg[1]);
 
     switch (arg[0]) {
     case QEMU_PSCI_0_2_FN_PSCI_VERSION:
@@ -363,7 +371,7 @@ static int armkvm_vcpu_exec(CPUState *cpu)
         switch (run->exit_reason) {
         case ARMKVM_EXIT_MMIO:
             cpu->accel->completion_pending = true;
-            armkvm_handle_mmio(run);
+            armkvm_handle_mmio(cpu, run);
             break;
         case ARMKVM_EXIT_TIMER:
             /* Served above; never comes with the module's GIC. */
