@@ -73,7 +73,32 @@ struct armkvm_switch {
 
 struct armkvm_vgic;
 
+struct armkvm_vcpu;
+
+/*
+ * What a mode does, chosen at CREATE_VM (struct armkvm_vm_config.mode). The
+ * run loop (armkvm_run.c) is the same for every mode: each turn it calls
+ * prepare, enter and handle_exit, which return 1 to go on, or what RUN
+ * returns (0: to userspace with run->exit_reason set; a negative errno).
+ */
+struct armkvm_mode_ops {
+	const char *name;
+	void (*init_vcpu)(struct armkvm_vcpu *vcpu);
+	void (*release_vcpu)(struct armkvm_vcpu *vcpu);
+	/* Before each entry: the guest's translation regime made runnable. */
+	int (*prepare)(struct armkvm_vcpu *vcpu);
+	/* Run the guest until it exits; *vector says why (the mode's own numbering). */
+	int (*enter)(struct armkvm_vcpu *vcpu, bool irq_line, int *vector);
+	int (*handle_exit)(struct armkvm_vcpu *vcpu, int vector);
+	/* GET_REGS and SET_REGS: what of struct armkvm_core_regs is the guest's here. */
+	void (*get_regs)(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs);
+	int (*set_regs)(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs);
+};
+
+extern const struct armkvm_mode_ops armkvm_privileged_ops;
+
 struct armkvm_vm {
+	const struct armkvm_mode_ops *ops;
 	struct mutex lock;
 	struct armkvm_vgic *vgic;	/* the in-kernel interrupt controller, once created */
 	struct page *ram;		/* one physically contiguous block */

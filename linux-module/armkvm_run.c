@@ -10,10 +10,8 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/mm.h>
-#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/timekeeping.h>
 #include <asm/cacheflush.h>
 
 #include "armkvm.h"
@@ -90,57 +88,13 @@ static bool armkvm_update_timer_level(struct armkvm_vcpu *vcpu)
 	return false;
 }
 
-/*
- * The interrupt window. A guest unmasking IRQs (an exception return, CPSIE)
- * does not trap, so an interrupt that is pending while the guest runs with
- * CPSR.I set would wait for the next exit, up to a host tick, and under a
- * storm (the line never low) forever behind its own device accesses. Like
- * x86's interrupt-window exiting, but polled: while the line is high and the
- * guest masked, a pinned timer forces an exit every IRQ_WINDOW_POLL_NS.
- */
-#define IRQ_WINDOW_POLL_NS	50000
-
-/* For measurements: 0 sends every guest exception through the host (the slow path). */
-static bool forward_exceptions = true;
-module_param(forward_exceptions, bool, 0644);
-MODULE_PARM_DESC(forward_exceptions, "forward guest exceptions to the guest's vectors without a world switch");
-
-static enum hrtimer_restart armkvm_irq_window_fn(struct hrtimer *t)
-{
-	return HRTIMER_NORESTART;	/* its interrupt has ended the guest's run */
-}
-
-/*
- * The fast path (armkvm_forward): once the guest has vectors, its system
- * calls, undefined instructions other than hypercalls and prefetch aborts go
- * straight to them without leaving the guest, and so do its data aborts once
- * its MMU is on (a domain fault, a device access, still exits). With the MMU
- * off, every data abort outside RAM is a device access. A budget of
- * forwarded exceptions per entry (FWD_BUDGET in armkvm_switch.S) bounds a
- * guest looping through its vectors with interrupts masked: the next one
- * exits, and the host gets its CPU back.
- */
-static void armkvm_set_forwarding(struct armkvm_vcpu *vcpu)
-{
-	struct armkvm_switch *sw = &vcpu->sw;
-
-	sw->fwd_vbar = sw->guest.vbar;
-	sw->fwd_vectors = 0;
-	if (!sw->guest.vbar || !forward_exceptions)
-		return;
-	sw->fwd_vectors = BIT(ARMKVM_VEC_UND) | BIT(ARMKVM_VEC_SVC) | BIT(ARMKVM_VEC_PABT);
-	if (armkvm_guest_mmu_on(vcpu))
-		sw->fwd_vectors |= BIT(ARMKVM_VEC_DABT);
-}
-
 static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 {
+	const struct armkvm_mode_ops *ops = vcpu->vm->ops;
 	struct armkvm_run *run = vcpu->run;
 	struct armkvm_vm *vm = vcpu->vm;
-	struct armkvm_switch *passage, **slot;
-	u64 t0;
 	int vector, ret;
-	bool poll_irq_window, mask_timer, irq_line;
+	bool irq_line;
 
 	/*
 	 * Complete what userspace did for the last exit, as the module recorded
@@ -191,47 +145,13 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 		if (irq_line && vcpu->sw.guest.vbar && !(vcpu->sw.guest.cpsr & PSR_I_BIT))
 			armkvm_inject_irq(vcpu);
 
-		if (armkvm_mmu_prepare(vcpu))
-			return armkvm_exit_mmu(vcpu);
-
-		/* The switch runs on this CPU's passage, in the hypervisor's window. */
-		preempt_disable();
-		slot = armkvm_this_cpu_slot();
-		if (unlikely(!slot)) {
-			preempt_enable();
-			return -EOPNOTSUPP;
-		}
-		local_irq_disable();
-		local_fiq_disable();
-		poll_irq_window = irq_line && (vcpu->sw.guest.cpsr & PSR_I_BIT);
-		if (poll_irq_window)
-			hrtimer_start(&vcpu->irq_window_poll, ns_to_ktime(IRQ_WINDOW_POLL_NS),
-				      HRTIMER_MODE_REL_PINNED);
-		armkvm_set_forwarding(vcpu);
-		mask_timer = vcpu->timer_level;
-		if (mask_timer)
-			armkvm_ptimer_mask_local(true);
-		passage = &armkvm_passage[smp_processor_id()];
-		memcpy(passage, &vcpu->sw, sizeof(*passage));
-		*slot = passage;
-		t0 = ktime_get_ns();
-		vector = armkvm_world_switch(passage);
-		vcpu->stats.guest_ns += ktime_get_ns() - t0;
-		memcpy(&vcpu->sw, passage, sizeof(*passage));
-		if (mask_timer)
-			armkvm_ptimer_mask_local(false);
-		local_fiq_enable();
-		local_irq_enable();	/* a pending physical interrupt is taken here */
-		preempt_enable();
-		if (poll_irq_window)
-			hrtimer_try_to_cancel(&vcpu->irq_window_poll);
-		vcpu->stats.world_switches++;
-		vcpu->stats.exceptions_forwarded += vcpu->sw.forwarded;
-		vcpu->sw.forwarded = 0;
-		if (armkvm_mmu_after_exit(vcpu))
-			return armkvm_exit_mmu(vcpu);
-
-		ret = armkvm_handle_exit(vcpu, vector);
+		ret = ops->prepare(vcpu);
+		if (ret <= 0)
+			return ret;
+		ret = ops->enter(vcpu, irq_line, &vector);
+		if (ret <= 0)
+			return ret;
+		ret = ops->handle_exit(vcpu, vector);
 		if (ret <= 0) {
 			armkvm_update_timer_level(vcpu);
 			return ret;
@@ -254,14 +174,9 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 	return ret;
 }
 
-/* The vCPU's timers: the interrupt window's poll and the guest's CNTP while it waits. */
+/* The guest's CNTP while the vCPU waits. */
 void armkvm_run_init_timers(struct armkvm_vcpu *vcpu)
 {
-	hrtimer_init(&vcpu->irq_window_poll, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
-	vcpu->irq_window_poll.function = armkvm_irq_window_fn;
 	hrtimer_init(&vcpu->ptimer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	vcpu->ptimer.function = armkvm_ptimer_fn;
 }
-
-/* Each CPU's copy of the running vCPU's switch state: module memory, mapped in every guest. */
-struct armkvm_switch armkvm_passage[NR_CPUS] __aligned(L1_CACHE_BYTES);

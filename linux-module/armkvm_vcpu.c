@@ -32,21 +32,16 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 		ret = arg ? -EINVAL : armkvm_vcpu_run(vcpu);
 		break;
 	case ARMKVM_GET_REGS:
-		regs = vcpu->sw.guest;
-		regs.cp15.sctlr = armkvm_guest_sctlr(vcpu);
+		vcpu->vm->ops->get_regs(vcpu, &regs);
 		ret = copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
 		break;
 	case ARMKVM_SET_REGS:
 		ret = -EFAULT;
 		if (copy_from_user(&regs, argp, sizeof(regs)))
 			break;
-		ret = -EINVAL;
-		if (!armkvm_guest_mode_ok(regs.cpsr))
+		ret = vcpu->vm->ops->set_regs(vcpu, &regs);
+		if (ret)
 			break;
-		regs.cp15.sctlr &= SCTLR_M;	/* the rest is the host's */
-		regs.cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;	/* ISTATUS is read-only */
-		regs.cp15.cntkctl &= CNTKCTL_MASK;
-		vcpu->sw.guest = regs;
 		/* New state (reset, loadvm): the last exit's instruction is history. */
 		vcpu->pending = ARMKVM_PENDING_NONE;
 		vcpu->mmio.count = 0;
@@ -105,7 +100,7 @@ static int armkvm_vcpu_release(struct inode *inode, struct file *filp)
 	mutex_lock(&vm->lock);
 	vm->has_vcpu = false;
 	mutex_unlock(&vm->lock);
-	hrtimer_cancel(&vcpu->irq_window_poll);
+	vm->ops->release_vcpu(vcpu);
 	hrtimer_cancel(&vcpu->ptimer);
 	vfree(vcpu->run);
 	fput(vcpu->vm_file);
@@ -139,6 +134,7 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	}
 	mutex_init(&vcpu->lock);
 	armkvm_run_init_timers(vcpu);
+	vm->ops->init_vcpu(vcpu);
 	vcpu->sw.has_gtimer = armkvm_cpu_has_gtimer();
 	vcpu->sw.has_pmu = armkvm_cpu_has_pmu();
 	vcpu->vm = vm;

@@ -262,6 +262,7 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 	if (!vm)
 		return -ENOMEM;
 	mutex_init(&vm->lock);
+	vm->ops = &armkvm_privileged_ops;	/* the one mode armkvm_check_config accepts */
 	vm->ram_gpa = cfg.ram_gpa;
 	vm->ram_size = cfg.ram_size;
 	vm->ram_order = get_order(cfg.ram_size);
