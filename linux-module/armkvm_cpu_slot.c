@@ -16,7 +16,7 @@
 #include <linux/smp.h>
 #include <asm/cputype.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 #include "armkvm_cpu_slot.h"
 
 /* The switch state of the guest each physical CPU runs, by slot: read by armkvm_vectors. */

@@ -9,7 +9,7 @@
 #include <linux/errno.h>
 #include <asm/ptrace.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 /* Register n (0-15) as the guest sees it in its current mode. */
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)

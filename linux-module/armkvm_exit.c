@@ -11,7 +11,7 @@
 #include <linux/string.h>
 #include <asm/ptrace.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 #define CREATE_TRACE_POINTS
 #include "armkvm_trace.h"

@@ -15,7 +15,7 @@
 #include <asm/cputype.h>
 #include <asm/hwcap.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 /* MIDR[19:16] == 0xf: the CPUID scheme (ARMv6 ARM11 and later, ARMv7). */
 #define MIDR_ARCH_CPUID_SCHEME	0xf

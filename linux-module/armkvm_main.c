@@ -9,7 +9,7 @@
 #include <linux/fs.h>
 #include <linux/armkvm.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)

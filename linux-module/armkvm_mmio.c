@@ -21,7 +21,7 @@
 #include <asm/page.h>
 #include <asm/ptrace.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 /*
  * The guest-physical address of one of the instruction's accesses: they all

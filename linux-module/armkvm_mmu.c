@@ -27,7 +27,7 @@
 #include <asm/cacheflush.h>
 #include <asm/pgtable.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 #include "armkvm_cpu_slot.h"
 
 #define SECTION_SHIFT		20

@@ -12,7 +12,7 @@
 #include <linux/kbuild.h>
 #include <linux/stddef.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 #define SW(sym, field)	OFFSET(sym, armkvm_switch, field)
 

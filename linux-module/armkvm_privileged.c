@@ -16,7 +16,7 @@
 #include <linux/timekeeping.h>
 #include <asm/ptrace.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 /*
  * The interrupt window. A guest unmasking IRQs (an exception return, CPSIE)

@@ -24,7 +24,7 @@
 #include <linux/percpu.h>
 #include <asm/cputype.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 /* The timer PPIs in the order of the DT binding: secure and non-secure physical. */
 #define PTIMER_PPIS		2

@@ -14,7 +14,7 @@
 #include <linux/sched/signal.h>
 #include <asm/cacheflush.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 #include "armkvm_trace.h"
 
 /* The vCPU's IRQ input: the in-kernel controller's output, or what userspace says. */

@@ -2,7 +2,7 @@
 /*
  * armkvm: the privileged-mode world switch (ARMv7-A, no virtualization extensions).
  *
- * Contract with the C side (struct armkvm_switch in armkvm.h; offsets generated
+ * Contract with the C side (struct armkvm_switch in armkvm_internal.h; offsets generated
  * by armkvm_offsets.c, which also asserts the layout the block moves need):
  *
  *   int armkvm_world_switch(struct armkvm_switch *sw)

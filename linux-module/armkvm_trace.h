@@ -11,7 +11,7 @@
 
 #include <linux/tracepoint.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 /*
  * An exit from the guest, by armkvm_vectors' slot, before it is handled: the

@@ -16,7 +16,7 @@
 #include <linux/vmalloc.h>
 #include <asm/vfp.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)
 {

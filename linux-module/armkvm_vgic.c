@@ -21,7 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 #define GICD_SIZE		0x1000
 #define GICC_SIZE		0x2000

@@ -33,7 +33,7 @@
 #include <asm/cacheflush.h>
 #include <asm/pgtable.h>
 
-#include "armkvm.h"
+#include "armkvm_internal.h"
 
 #define SECTION_SHIFT_1M	20
 

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * armkvm host module: declarations shared by its files.
+ * armkvm host module: declarations shared by its files (the ABI is
+ * linux/armkvm.h, linux-headers/ in this repository).
  *
  * Copyright (c) 2026 The armkvm developers
  */
-#ifndef ARMKVM_H
-#define ARMKVM_H
+#ifndef ARMKVM_INTERNAL_H
+#define ARMKVM_INTERNAL_H
 
 #include <linux/types.h>
 #include <linux/mutex.h>
