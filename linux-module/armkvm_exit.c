@@ -88,10 +88,10 @@ static int armkvm_exit_to_guest(struct armkvm_vcpu *vcpu, int vector)
 		return armkvm_deliver_exception(vcpu, vector);
 	data[0] = vector;
 	data[1] = sw->guest.pc;
-	data[2] = sw->hw.dfsr;
-	data[3] = sw->hw.dfar;
-	data[4] = sw->hw.ifsr;
-	data[5] = sw->hw.ifar;
+	data[2] = sw->hw_live.dfsr;
+	data[3] = sw->hw_live.dfar;
+	data[4] = sw->hw_live.ifsr;
+	data[5] = sw->hw_live.ifar;
 	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 6, data);
 }
 
@@ -138,7 +138,7 @@ static int armkvm_exit_dabt(struct armkvm_vcpu *vcpu, int vector)
 	u32 pa, data[2];
 
 	sw->guest.pc = sw->exit_lr - 8;
-	if (!armkvm_mmu_is_device_abort(vcpu, sw->hw.dfsr, sw->hw.dfar, &pa))
+	if (!armkvm_mmu_is_device_abort(vcpu, sw->hw_live.dfsr, sw->hw_live.dfar, &pa))
 		return armkvm_exit_to_guest(vcpu, vector);
 	if (armkvm_mmio_decode(vcpu, &data[0], pa)) {
 		data[1] = sw->guest.pc;

@@ -333,7 +333,7 @@ int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 *insn, u32 pa)
 		if (m->reg[i] == 15 || m->reg[i] == m->rn)
 			goto refuse;
 	/* The decoded address must be the one that faulted (not a RAM/device straddle). */
-	if (m->addr != vcpu->sw.hw.dfar || (m->addr & (m->len - 1)))
+	if (m->addr != vcpu->sw.hw_live.dfar || (m->addr & (m->len - 1)))
 		goto refuse;
 	/* One translation serves every access: they must not leave its page. */
 	if ((m->addr ^ (m->addr + m->count * m->len - 1)) & PAGE_MASK)

@@ -169,7 +169,7 @@ static void armkvm_write_window(u32 *table)
 int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
 {
 	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
-	struct armkvm_hw_cp15 *hw = &vcpu->sw.hw;
+	struct armkvm_hw_cp15 *hw = &vcpu->sw.hw_live;
 	struct armkvm_vm *vm = vcpu->vm;
 	u32 *table;
 
@@ -202,7 +202,7 @@ int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
 		asm volatile("mrc p15, 0, %0, c10, c2, 1" : "=r" (hw->nmrr));
 		armkvm_write_window(vm->l1);
 	}
-	vcpu->loaded = *hw;
+	vcpu->hw_at_entry = *hw;
 	return 0;
 }
 
@@ -216,7 +216,7 @@ int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
 int armkvm_mmu_after_exit(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
-	const struct armkvm_hw_cp15 *hw = &vcpu->sw.hw, *was = &vcpu->loaded;
+	const struct armkvm_hw_cp15 *hw = &vcpu->sw.hw_live, *was = &vcpu->hw_at_entry;
 
 	c->contextidr = hw->contextidr;
 	c->tpidrurw = hw->tpidrurw;
@@ -385,7 +385,7 @@ bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u3
 	 * (a guest process must not program its kernel's devices).
 	 */
 	if ((vcpu->sw.guest.cpsr & MODE_MASK) == USR_MODE && !armkvm_ap_allows_user(ap, write)) {
-		vcpu->sw.hw.dfsr = (dfsr & (FSR_WRITE | FSR_DOMAIN_MASK)) |
+		vcpu->sw.hw_live.dfsr = (dfsr & (FSR_WRITE | FSR_DOMAIN_MASK)) |
 				   (section ? FSR_PERM_SECTION : FSR_PERM_PAGE);
 		return false;
 	}
@@ -397,10 +397,10 @@ void armkvm_mmu_take_fault(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
 
-	c->dfsr = vcpu->sw.hw.dfsr;
-	c->dfar = vcpu->sw.hw.dfar;
-	c->ifsr = vcpu->sw.hw.ifsr;
-	c->ifar = vcpu->sw.hw.ifar;
+	c->dfsr = vcpu->sw.hw_live.dfsr;
+	c->dfar = vcpu->sw.hw_live.dfar;
+	c->ifsr = vcpu->sw.hw_live.ifsr;
+	c->ifar = vcpu->sw.hw_live.ifar;
 }
 
 /* The guest's SCTLR as the hardware applies it: the host's, with the guest's M. */

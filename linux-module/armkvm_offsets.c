@@ -55,8 +55,8 @@ int main(void)
 	SW(SW_GUEST_CNTP, guest.cp15.cntp_ctl);
 	BLANK();
 	/* What the switch loads into the hardware and stores back. */
-	SW(SW_HW, hw);
-	SW(SW_HW_FAULT, hw.dfsr);
+	SW(SW_HW_LIVE, hw_live);
+	SW(SW_HW_LIVE_FAULT, hw_live.dfsr);
 	SW(SW_EXIT_VECTOR, exit_vector);
 	SW(SW_EXIT_LR, exit_lr);
 	BLANK();

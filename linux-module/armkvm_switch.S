@@ -9,7 +9,7 @@
  *
  *   Called in SVC mode with IRQs and FIQs masked. Saves the host's callee-saved
  *   registers, banked ABT/UND/IRQ/FIQ registers and CP15 state, loads the
- *   CP15 registers the guest owns from sw->hw (translation tables, DACR,
+ *   CP15 registers the guest owns from sw->hw_live (translation tables, DACR,
  *   memory attributes, context and thread IDs, fault registers), the guest's
  *   physical timer and CNTKCTL (if sw->has_gtimer), and armkvm's vectors
  *   (VBAR, SCTLR.V=0), flushes the TLB and branch predictor, loads the guest's
@@ -17,7 +17,7 @@
  *   may forward go straight on to the guest's vectors. Any other exception
  *   the CPU takes while the guest runs leaves through armkvm_exit, which
  *   saves the guest's registers into sw->guest and its CP15 registers into
- *   sw->hw, saves and stops its timer, records the vector (ARMKVM_VEC_*) and
+ *   sw->hw_live, saves and stops its timer, records the vector (ARMKVM_VEC_*) and
  *   the exception's LR, restores the host exactly and returns the vector
  *   number to the caller.
  *
@@ -226,7 +226,7 @@ ENTRY(armkvm_world_switch)
 	vmsr	fpexc, r2
 
 	/* The guest's CP15 state and armkvm's vectors. */
-	add	r1, r0, #SW_HW
+	add	r1, r0, #SW_HW_LIVE
 	ldmia	r1!, {r2-r11}
 	mcr	p15, 0, r2, c2, c0, 0		@ TTBR0
 	mcr	p15, 0, r3, c2, c0, 1		@ TTBR1
@@ -455,7 +455,7 @@ armkvm_exit:
 	mrc	p15, 0, r5, c10, c2, 1		@ NMRR
 	mrc	p15, 0, r6, c13, c0, 1		@ CONTEXTIDR
 	mrc	p15, 0, r7, c13, c0, 2		@ TPIDRURW
-	add	r10, r9, #SW_HW
+	add	r10, r9, #SW_HW_LIVE
 	stmia	r10!, {r0-r7}
 	mrc	p15, 0, r0, c13, c0, 3		@ TPIDRURO
 	mrc	p15, 0, r1, c13, c0, 4		@ TPIDRPRW
