@@ -343,7 +343,8 @@ armkvm_entry_psr:
 /*
  * FIQ mode, r8 = vector. Forward the exception to the guest's vector when
  * sw->fwd_vectors allows it and it is the guest's; otherwise leave through
- * armkvm_exit. Every guest register but r8_fiq-r14_fiq is as it was.
+ * armkvm_exit_sw (r9 = sw). Every guest register but r8_fiq-r14_fiq is as
+ * it was.
  */
 armkvm_forward:
 	this_cpu_slot r10, r9
@@ -351,10 +352,10 @@ armkvm_forward:
 	ldr	r10, [r9, #SW_FWD_VECTORS]
 	mov	r11, #1
 	tst	r10, r11, lsl r8
-	beq	armkvm_exit
+	beq	armkvm_exit_sw
 	ldr	lr, [r9, #SW_FORWARDED]		@ lr: exceptions forwarded since entry
 	cmp	lr, #FWD_BUDGET
-	bhs	armkvm_exit
+	bhs	armkvm_exit_sw
 	/* The exception's LR and SPSR from its mode, through the guest's r0, r1 (kept). */
 	mov	r10, r0
 	mov	r11, r1
@@ -370,7 +371,7 @@ armkvm_forward:
 	mov	r1, r11
 	and	r10, r12, #0x1f
 	cmp	r10, #MODE_FIQ			@ taken in FIQ mode: in armkvm's own code
-	beq	armkvm_exit
+	beq	armkvm_exit_sw
 	cmp	r8, #4				@ DABT: a domain fault is a device access
 	bne	1f
 	mrc	p15, 0, r10, c5, c0, 0		@ DFSR
@@ -379,7 +380,7 @@ armkvm_forward:
 	and	r11, r10, #0xf
 	cmp	r11, #0x9
 	cmpne	r11, #0xb
-	beq	armkvm_exit
+	beq	armkvm_exit_sw
 3:	mrc	p15, 0, r11, c6, c0, 0		@ DFAR
 	str	r10, [r9, #SW_GUEST_DFSR]	@ the guest's own abort: its fault registers
 	str	r11, [r9, #SW_GUEST_DFSR + 4]
@@ -403,7 +404,7 @@ armkvm_forward:
 	and	r10, r10, r11
 	ldr	r11, =0xe1400070
 	cmp	r10, r11
-	beq	armkvm_exit
+	beq	armkvm_exit_sw
 2:	bic	r10, r12, #0x3f			@ mode, T
 	bic	r10, r10, #0xfe00		@ IT[7:2], E
 	bic	r10, r10, #0x07000000		@ IT[1:0], J
@@ -419,10 +420,14 @@ armkvm_forward:
 
 	.ltorg
 
-/* FIQ mode, r8 = vector. Every guest register but r8_fiq-r14_fiq is untouched. */
+/*
+ * FIQ mode, r8 = vector. Every guest register but r8_fiq-r14_fiq is untouched.
+ * armkvm_forward, which has found sw already, enters at armkvm_exit_sw.
+ */
 armkvm_exit:
 	this_cpu_slot r10, r9
 	ldr	r9, [r10]			@ sw
+armkvm_exit_sw:
 	stmia	r9, {r0-r7}
 	add	r10, r9, #SW_R8
 	stmia	r10, {r8-r14}^			@ the guest's r8-r12, sp_usr, lr_usr
