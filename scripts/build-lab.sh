@@ -26,6 +26,7 @@ bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$lab/initrd.cpio.gz" --root "$root" \
     --init "$ARMKVM_TOP/lab/init" \
     --file "$module:lib/armkvm/armkvm.ko" \
     --file "$ARMKVM_TOP/lab/qmp-after:bin/qmp-after" \
+    --file "$ARMKVM_TOP/lab/host-health:bin/host-health" \
     --binary "$qemu:bin/qemu-system-arm"
 
 # The lab's exact inputs, for the record.

@@ -30,13 +30,6 @@ grep -q '^differ ' /proc/armkvm-hoststate-switch && status=1
 grep -q 'own registers found changed after exits 00000000$' /tmp/run.out || status=1
 rmmod armkvm_hoststate || status=1
 
-taint=$(cat /proc/sys/kernel/tainted)
-echo "taint warn: $(( (taint >> 9) & 1 )), die: $(( (taint >> 7) & 1 ))"
-[ $(( taint & ((1 << 9) | (1 << 7)) )) -eq 0 ] || status=1
-if dmesg | grep -E 'WARNING|BUG|Oops|Unable to handle|undefined instruction|SIGILL'; then
-    echo "dmesg: trouble"; status=1
-else
-    echo "dmesg: clean"
-fi
+host-health 'undefined instruction|SIGILL' || status=1
 echo "host-state: exit $status"
 exit $status
