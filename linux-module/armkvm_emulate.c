@@ -14,8 +14,8 @@
 /* Register n (0-15) as the guest sees it in its current mode. */
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
 {
-	struct armkvm_core_regs *r = &vcpu->sw.guest;
-	u32 *bank;
+	struct armkvm_context *r = &vcpu->sw.guest;
+	struct armkvm_bank *bank;
 
 	if (n == 15)
 		return &r->pc;
@@ -23,22 +23,21 @@ u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
 		return &r->usr[n];
 	switch (r->cpsr & MODE_MASK) {
 	case SVC_MODE:
-		bank = r->svc;
+		bank = &r->bank[ARMKVM_BANK_SVC];
 		break;
 	case ABT_MODE:
-		bank = r->abt;
+		bank = &r->bank[ARMKVM_BANK_ABT];
 		break;
 	case UND_MODE:
-		bank = r->und;
+		bank = &r->bank[ARMKVM_BANK_UND];
 		break;
 	case IRQ_MODE:
-		bank = r->irq;
+		bank = &r->bank[ARMKVM_BANK_IRQ];
 		break;
 	default:
-		bank = &r->usr[13];
-		break;
+		return &r->usr[n];
 	}
-	return &bank[n - 13];
+	return n == 13 ? &bank->sp : &bank->lr;
 }
 
 /* The modes a guest may be in at RUN. */
@@ -77,14 +76,14 @@ int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw)
  */
 static void armkvm_enter_vector(struct armkvm_vcpu *vcpu, int vector, u32 mode)
 {
-	struct armkvm_core_regs *r = &vcpu->sw.guest;
+	struct armkvm_context *r = &vcpu->sw.guest;
 	u32 cpsr = r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT | PSR_E_BIT);
 
 	cpsr |= mode | PSR_I_BIT;
 	if (mode == ABT_MODE || mode == IRQ_MODE)
 		cpsr |= PSR_A_BIT;
 	r->cpsr = cpsr;
-	r->pc = r->vbar + vector * 4;
+	r->pc = vcpu->sw.arch.vbar + vector * 4;
 }
 
 /*
@@ -112,10 +111,10 @@ int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
  */
 void armkvm_inject_irq(struct armkvm_vcpu *vcpu)
 {
-	struct armkvm_core_regs *r = &vcpu->sw.guest;
+	struct armkvm_context *r = &vcpu->sw.guest;
 
-	r->irq[1] = r->pc + 4;
-	r->irq[2] = r->cpsr;
+	r->bank[ARMKVM_BANK_IRQ].lr = r->pc + 4;
+	r->bank[ARMKVM_BANK_IRQ].spsr = r->cpsr;
 	armkvm_enter_vector(vcpu, ARMKVM_VEC_IRQ, IRQ_MODE);
 	vcpu->stats.irqs_injected++;
 }

@@ -45,7 +45,7 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 
 	switch (r[0]) {
 	case ARMKVM_HC_SET_VECTORS:
-		vcpu->sw.guest.vbar = r[1] & ~0x1fu;
+		vcpu->sw.arch.vbar = r[1] & ~0x1fu;
 		r[0] = 0;
 		return true;
 	case ARMKVM_HC_WAIT_FOR_INTERRUPT:
@@ -69,7 +69,7 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 /* The guest's translation regime is one armkvm cannot run it on. */
 int armkvm_exit_mmu(struct armkvm_vcpu *vcpu)
 {
-	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	const struct armkvm_ctx_cp15 *c = &vcpu->sw.arch.cp15;
 	u32 data[5] = { c->ttbr0, c->ttbr1, c->ttbcr, c->dacr, vcpu->sw.guest.pc };
 
 	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_GUEST_MMU, 5, data);
@@ -84,14 +84,14 @@ static int armkvm_exit_to_guest(struct armkvm_vcpu *vcpu, int vector)
 	struct armkvm_switch *sw = &vcpu->sw;
 	u32 data[6];
 
-	if (sw->guest.vbar && vector >= ARMKVM_VEC_UND && vector <= ARMKVM_VEC_DABT)
+	if (sw->arch.vbar && vector >= ARMKVM_VEC_UND && vector <= ARMKVM_VEC_DABT)
 		return armkvm_deliver_exception(vcpu, vector);
 	data[0] = vector;
 	data[1] = sw->guest.pc;
-	data[2] = sw->hw_live.dfsr;
-	data[3] = sw->hw_live.dfar;
-	data[4] = sw->hw_live.ifsr;
-	data[5] = sw->hw_live.ifar;
+	data[2] = sw->guest.cp15.dfsr;
+	data[3] = sw->guest.cp15.dfar;
+	data[4] = sw->guest.cp15.ifsr;
+	data[5] = sw->guest.cp15.ifar;
 	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 6, data);
 }
 
@@ -130,25 +130,21 @@ static int armkvm_exit_und(struct armkvm_vcpu *vcpu, int vector)
 	return 0;
 }
 
-/* A data abort: a device access (served here for the in-kernel GIC), or the guest's. */
+/* A data abort: a device access (served here if a device on the VM's bus answers it), or the guest's. */
 static int armkvm_exit_dabt(struct armkvm_vcpu *vcpu, int vector)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
-	struct armkvm_vgic *g;
 	u32 pa, data[2];
 
 	sw->guest.pc = sw->exit_lr - 8;
-	if (!armkvm_mmu_is_device_abort(vcpu, sw->hw_live.dfsr, sw->hw_live.dfar, &pa))
+	if (!armkvm_mmu_is_device_abort(vcpu, sw->guest.cp15.dfsr, sw->guest.cp15.dfar, &pa))
 		return armkvm_exit_to_guest(vcpu, vector);
 	if (armkvm_mmio_decode(vcpu, &data[0], pa)) {
 		data[1] = sw->guest.pc;
 		return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);
 	}
-	g = armkvm_vm_vgic(vcpu->vm);
-	if (g && armkvm_vgic_owns(g, pa)) {
-		armkvm_mmio_serve_vgic(vcpu);
+	if (armkvm_mmio_in_kernel(vcpu))
 		return 1;
-	}
 	vcpu->stats.exits_mmio++;
 	vcpu->pending = ARMKVM_PENDING_MMIO;
 	return 0;

@@ -18,6 +18,7 @@
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <linux/rcupdate.h>
 #include <asm/page.h>
 #include <asm/ptrace.h>
 
@@ -333,7 +334,7 @@ int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 *insn, u32 pa)
 		if (m->reg[i] == 15 || m->reg[i] == m->rn)
 			goto refuse;
 	/* The decoded address must be the one that faulted (not a RAM/device straddle). */
-	if (m->addr != vcpu->sw.hw_live.dfar || (m->addr & (m->len - 1)))
+	if (m->addr != vcpu->sw.guest.cp15.dfar || (m->addr & (m->len - 1)))
 		goto refuse;
 	/* One translation serves every access: they must not leave its page. */
 	if ((m->addr ^ (m->addr + m->count * m->len - 1)) & PAGE_MASK)
@@ -346,7 +347,7 @@ refuse:
 }
 
 /* ITAdvance: a Thumb instruction in an IT block hands the next one its condition. */
-static void armkvm_it_advance(struct armkvm_core_regs *r)
+static void armkvm_it_advance(struct armkvm_context *r)
 {
 	u32 it = ((r->cpsr >> 25) & 3) | ((r->cpsr >> 8) & 0xfc);
 
@@ -403,26 +404,36 @@ int armkvm_mmio_complete(struct armkvm_vcpu *vcpu)
 }
 
 /*
- * The decoded instruction's accesses all go to the in-kernel interrupt
- * controller (one page holds them): make them here, from the module's own
- * copy of the instruction, and complete it.
+ * When one device on the VM's bus answers all the decoded instruction's
+ * accesses (one page holds them), make them here, from the module's own
+ * copy of the instruction, and complete it: true. False: they go to
+ * userspace.
  */
-void armkvm_mmio_serve_vgic(struct armkvm_vcpu *vcpu)
+bool armkvm_mmio_in_kernel(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_mmio *m = &vcpu->mmio;
-	struct armkvm_vgic *g = armkvm_vm_vgic(vcpu->vm);
+	struct armkvm_iodev *dev;
 	u32 v;
 
+	rcu_read_lock();
+	dev = armkvm_iodev_find(vcpu->vm, armkvm_mmio_pa(vcpu, m->addr),
+				4 * (m->count - 1) + m->len);
+	if (!dev) {
+		rcu_read_unlock();
+		return false;
+	}
 	vcpu->run->exit_reason = ARMKVM_EXIT_UNKNOWN;	/* no exit: armkvm_mmio_exit() wrote one */
 	do {
 		v = 0;
 		if (!m->load)
 			v = *armkvm_vcpu_reg(vcpu, m->reg[m->done]) &
 			    (m->len == 4 ? ~0u : BIT(8 * m->len) - 1);
-		v = armkvm_vgic_mmio(g, armkvm_mmio_pa(vcpu, m->addr + 4 * m->done), m->len,
+		v = dev->ops->access(dev, armkvm_mmio_pa(vcpu, m->addr + 4 * m->done), m->len,
 				     !m->load, v);
 		if (m->load && m->len < 4)
 			v &= BIT(8 * m->len) - 1;
 	} while (armkvm_mmio_step(vcpu, v));
+	rcu_read_unlock();
 	vcpu->stats.mmio_in_kernel++;
+	return true;
 }

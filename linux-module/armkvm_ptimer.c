@@ -86,7 +86,7 @@ static void armkvm_cntp_stop(void)
 }
 
 /* The guest's CNTP can fire: enabled and not masked (its deadline aside). */
-static bool armkvm_ptimer_armed(const struct armkvm_cp15_regs *c)
+static bool armkvm_ptimer_armed(const struct armkvm_ctx_timer *c)
 {
 	return armkvm_have_ptimer() &&
 	       (c->cntp_ctl & (CNTP_CTL_ENABLE | CNTP_CTL_IMASK)) == CNTP_CTL_ENABLE;
@@ -101,7 +101,7 @@ static u64 armkvm_cntpct(void)
 	return cnt;
 }
 
-static u64 armkvm_cval(const struct armkvm_cp15_regs *c)
+static u64 armkvm_cval(const struct armkvm_ctx_timer *c)
 {
 	return ((u64)c->cntp_cval_hi << 32) | c->cntp_cval_lo;
 }
@@ -109,7 +109,7 @@ static u64 armkvm_cval(const struct armkvm_cp15_regs *c)
 /* The guest's CNTP output: enabled, not masked and expired. */
 bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu)
 {
-	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	const struct armkvm_ctx_timer *c = &vcpu->sw.guest.timer;
 
 	return armkvm_ptimer_armed(c) && armkvm_cntpct() >= armkvm_cval(c);
 }
@@ -117,7 +117,7 @@ bool armkvm_ptimer_level(const struct armkvm_vcpu *vcpu)
 /* Nanoseconds until the guest's CNTP fires; 0 if it has, U64_MAX if it will not. */
 u64 armkvm_ptimer_ns_left(const struct armkvm_vcpu *vcpu)
 {
-	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	const struct armkvm_ctx_timer *c = &vcpu->sw.guest.timer;
 	u64 now, cval, ticks;
 
 	if (!armkvm_ptimer_armed(c))

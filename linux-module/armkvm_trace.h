@@ -37,11 +37,11 @@ TRACE_EVENT(armkvm_exit,
 		__entry->lr = vcpu->sw.exit_lr;
 		__entry->cpsr = vcpu->sw.guest.cpsr;
 		__entry->entry_pc = vcpu->sw.guest.pc;
-		__entry->dfsr = vcpu->sw.hw_live.dfsr;
-		__entry->dfar = vcpu->sw.hw_live.dfar;
-		__entry->ifsr = vcpu->sw.hw_live.ifsr;
-		__entry->ifar = vcpu->sw.hw_live.ifar;
-		__entry->ttbr0 = vcpu->sw.hw_live.ttbr0;
+		__entry->dfsr = vcpu->sw.guest.cp15.dfsr;
+		__entry->dfar = vcpu->sw.guest.cp15.dfar;
+		__entry->ifsr = vcpu->sw.guest.cp15.ifsr;
+		__entry->ifar = vcpu->sw.guest.cp15.ifar;
+		__entry->ttbr0 = vcpu->sw.guest.cp15.ttbr0;
 	),
 	TP_printk("vector %d lr %08x cpsr %08x dfsr %03x dfar %08x ifsr %03x ifar %08x ttbr0 %08x entry_pc %08x",
 		  __entry->vector, __entry->lr, __entry->cpsr, __entry->dfsr, __entry->dfar,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * armkvm host module: the vCPU file: its creation, its ioctls (RUN, the
- * register state, statistics), its shared run page.
+ * armkvm host module: the vCPU file: its creation, its ioctls (RUN,
+ * statistics; the register ioctls are armkvm_regs.c's), its shared run page.
  *
  * Copyright (c) 2026 The armkvm developers
  */
@@ -22,7 +22,6 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 {
 	struct armkvm_vcpu *vcpu = filp->private_data;
 	void __user *argp = (void __user *)arg;
-	struct armkvm_core_regs regs;
 	long ret;
 
 	if (!mutex_trylock(&vcpu->lock))
@@ -31,53 +30,11 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 	case ARMKVM_RUN:
 		ret = arg ? -EINVAL : armkvm_vcpu_run(vcpu);
 		break;
-	case ARMKVM_GET_REGS:
-		vcpu->vm->ops->get_regs(vcpu, &regs);
-		ret = copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
-		break;
-	case ARMKVM_SET_REGS:
-		ret = -EFAULT;
-		if (copy_from_user(&regs, argp, sizeof(regs)))
-			break;
-		ret = vcpu->vm->ops->set_regs(vcpu, &regs);
-		if (ret)
-			break;
-		/* New state (reset, loadvm): the last exit's instruction is history. */
-		vcpu->pending = ARMKVM_PENDING_NONE;
-		vcpu->mmio.count = 0;
-		vcpu->mmio.done = 0;
-		vcpu->ram_dirty = true;
-		ret = 0;
-		break;
 	case ARMKVM_GET_STATS:
 		ret = copy_to_user(argp, &vcpu->stats, sizeof(vcpu->stats)) ? -EFAULT : 0;
 		break;
-	case ARMKVM_GET_VFP: {
-		struct armkvm_vfp_regs vfp = {
-			.fpscr = vcpu->sw.guest_fpscr, .fpexc = vcpu->sw.guest_fpexc,
-		};
-
-		memcpy(vfp.d, vcpu->sw.guest_d, sizeof(vfp.d));
-		ret = copy_to_user(argp, &vfp, sizeof(vfp)) ? -EFAULT : 0;
-		break;
-	}
-	case ARMKVM_SET_VFP: {
-		struct armkvm_vfp_regs vfp;
-
-		ret = -EFAULT;
-		if (copy_from_user(&vfp, argp, sizeof(vfp)))
-			break;
-		memcpy(vcpu->sw.guest_d, vfp.d, sizeof(vfp.d));
-		if (!vcpu->sw.vfp_d32)
-			memset(&vcpu->sw.guest_d[16], 0, 16 * sizeof(u64));
-		vcpu->sw.guest_fpscr = vfp.fpscr;
-		/* Only EN is the guest's to set here; the exception bits are not emulated. */
-		vcpu->sw.guest_fpexc = vfp.fpexc & FPEXC_EN;
-		ret = 0;
-		break;
-	}
 	default:
-		ret = -ENOTTY;
+		ret = armkvm_vcpu_regs_ioctl(vcpu, ioctl, argp);
 	}
 	mutex_unlock(&vcpu->lock);
 	return ret;
@@ -146,8 +103,8 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	vcpu->sw.guest.cpsr = SVC_MODE | PSR_I_BIT | PSR_F_BIT;
 	vcpu->sw.guest.pc = vm->ram_gpa;
 	/* MMU off; memory attributes as the host's until the guest sets its own. */
-	asm volatile("mrc p15, 0, %0, c10, c2, 0" : "=r" (vcpu->sw.guest.cp15.prrr));
-	asm volatile("mrc p15, 0, %0, c10, c2, 1" : "=r" (vcpu->sw.guest.cp15.nmrr));
+	asm volatile("mrc p15, 0, %0, c10, c2, 0" : "=r" (vcpu->sw.arch.cp15.prrr));
+	asm volatile("mrc p15, 0, %0, c10, c2, 1" : "=r" (vcpu->sw.arch.cp15.nmrr));
 	/* MVFR0[3:0] == 2: 32 double registers (VFPv3-D32, NEON). */
 	asm volatile("mrc p10, 7, %0, cr7, cr0, 0" : "=r" (mvfr0));	/* VMRS MVFR0 */
 	vcpu->sw.vfp_d32 = (mvfr0 & 0xf) == 2;

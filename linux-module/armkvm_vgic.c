@@ -41,7 +41,6 @@ static const u8 armkvm_gicd_id[] = {
 
 struct armkvm_vgic {
 	spinlock_t lock;
-	u32 dist_base, cpu_base;
 	u32 num_irqs;
 	u32 timer_intid;
 	struct armkvm_irqchip_state s;
@@ -50,6 +49,7 @@ struct armkvm_vgic {
 	u32 current_pending;		/* GICC_HPPIR */
 	bool irq_out;			/* the CPU's IRQ input */
 	struct task_struct *vcpu_task;	/* in ARMKVM_RUN: woken or kicked by new interrupts */
+	struct armkvm_iodev dist, cpu;	/* its two regions on the VM's device bus */
 };
 
 static bool vgic_test(const u32 *map, unsigned int n)
@@ -310,20 +310,16 @@ static void vgic_sgir(struct armkvm_vgic *g, u32 v)
 		vgic_assign(g->s.pending, v & 0xf, true);
 }
 
-bool armkvm_vgic_owns(const struct armkvm_vgic *g, u32 pa)
-{
-	return (pa - g->dist_base) < GICD_SIZE || (pa - g->cpu_base) < GICC_SIZE;
-}
-
-/* One device access to the controller: returns what a load reads. */
-u32 armkvm_vgic_mmio(struct armkvm_vgic *g, u32 pa, unsigned int len, bool write, u32 v)
+/* One device access to either region: returns what a load reads. */
+static u32 armkvm_vgic_access(struct armkvm_vgic *g, bool cpu_if, u32 pa, unsigned int len,
+			      bool write, u32 v)
 {
 	u32 ret = 0, off;
 	unsigned int i;
 
 	spin_lock(&g->lock);
-	if ((pa - g->cpu_base) < GICC_SIZE) {
-		off = pa - g->cpu_base;
+	if (cpu_if) {
+		off = pa - g->cpu.base;
 		if (off & 3)
 			;			/* not a register */
 		else if (write)
@@ -331,7 +327,7 @@ u32 armkvm_vgic_mmio(struct armkvm_vgic *g, u32 pa, unsigned int len, bool write
 		else
 			ret = vgic_cpu_read(g, off);
 	} else {
-		off = pa - g->dist_base;
+		off = pa - g->dist.base;
 		if (write && len == 4 && off == 0xf00)
 			vgic_sgir(g, v);
 		else
@@ -346,6 +342,23 @@ u32 armkvm_vgic_mmio(struct armkvm_vgic *g, u32 pa, unsigned int len, bool write
 	spin_unlock(&g->lock);
 	return ret;
 }
+
+static u32 armkvm_vgic_dist_access(struct armkvm_iodev *dev, u32 pa, unsigned int len,
+				   bool write, u32 v)
+{
+	return armkvm_vgic_access(container_of(dev, struct armkvm_vgic, dist), false, pa, len,
+				  write, v);
+}
+
+static u32 armkvm_vgic_cpu_access(struct armkvm_iodev *dev, u32 pa, unsigned int len,
+				  bool write, u32 v)
+{
+	return armkvm_vgic_access(container_of(dev, struct armkvm_vgic, cpu), true, pa, len,
+				  write, v);
+}
+
+static const struct armkvm_iodev_ops armkvm_vgic_dist_ops = { .access = armkvm_vgic_dist_access };
+static const struct armkvm_iodev_ops armkvm_vgic_cpu_ops = { .access = armkvm_vgic_cpu_access };
 
 /* An input line: an SPI from userspace, or the guest's timer PPI. */
 static void vgic_set_level(struct armkvm_vgic *g, u32 n, bool level)
@@ -475,10 +488,10 @@ static struct armkvm_vgic *armkvm_vgic_create(void __user *argp)
 	if (!g)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&g->lock);
-	g->dist_base = cfg.dist_base;
-	g->cpu_base = cfg.cpu_base;
 	g->num_irqs = cfg.num_irqs;
 	g->timer_intid = cfg.timer_intid;
+	g->dist = (struct armkvm_iodev) { cfg.dist_base, GICD_SIZE, &armkvm_vgic_dist_ops };
+	g->cpu = (struct armkvm_iodev) { cfg.cpu_base, GICC_SIZE, &armkvm_vgic_cpu_ops };
 	/* Reset: SGIs enabled and edge-triggered, everything else 0. */
 	g->s.enabled[0] = 0xffff;
 	g->s.edge[0] = 0xffff;
@@ -490,6 +503,7 @@ static struct armkvm_vgic *armkvm_vgic_create(void __user *argp)
 long armkvm_vgic_ioctl(struct armkvm_vm *vm, unsigned int ioctl, void __user *argp)
 {
 	struct armkvm_vgic *g = armkvm_vm_vgic(vm);
+	int ret;
 
 	if (ioctl == ARMKVM_CREATE_IRQCHIP) {
 		if (g)
@@ -498,10 +512,16 @@ long armkvm_vgic_ioctl(struct armkvm_vm *vm, unsigned int ioctl, void __user *ar
 		if (IS_ERR(g))
 			return PTR_ERR(g);
 		mutex_lock(&vm->lock);
-		if (vm->vgic) {
+		ret = vm->vgic ? -EEXIST : armkvm_iodev_register(vm, &g->dist);
+		if (!ret) {
+			ret = armkvm_iodev_register(vm, &g->cpu);
+			if (ret)
+				armkvm_iodev_unregister(vm, &g->dist);
+		}
+		if (ret) {
 			mutex_unlock(&vm->lock);
 			kfree(g);
-			return -EEXIST;
+			return ret;
 		}
 		/* Pairs with armkvm_vm_vgic(): readers see it initialized. */
 		smp_store_release(&vm->vgic, g);

@@ -150,6 +150,7 @@ static void armkvm_free_ram(struct armkvm_vm *vm)
 
 static void armkvm_vm_free(struct armkvm_vm *vm)
 {
+	armkvm_iodev_bus_free(vm);
 	armkvm_vgic_free(vm->vgic);
 	if (vm->l1_page)
 		__free_pages(vm->l1_page, 2);

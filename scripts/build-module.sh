@@ -46,10 +46,9 @@ fi
 out="$ARMKVM_BUILD/module"
 mdir="$out/$(basename "$src_dir")"
 mkdir -p "$mdir" "$out/linux-headers/linux"
-shopt -s nullglob
-srcs=("$ARMKVM_TOP/$src_dir"/Kbuild "$ARMKVM_TOP/$src_dir"/*.[chS])
-shopt -u nullglob
-cp -u "${srcs[@]}" "$mdir/"
+# A mode's files sit in a folder of their own (linux-module/privileged/).
+(cd "$ARMKVM_TOP/$src_dir" && shopt -s nullglob &&
+    cp -u --parents Kbuild ./*.[chS] ./*/*.[chS] "$mdir/")
 cp -u "$ARMKVM_TOP/linux-headers/linux/armkvm.h" "$out/linux-headers/linux/"
 make -s -C "$kdir/armmp" M="$mdir" ARCH=arm \
     CROSS_COMPILE=arm-linux-gnueabihf- modules >&2

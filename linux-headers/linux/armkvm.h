@@ -3,8 +3,12 @@
  * armkvm: the /dev/armkvm ioctl ABI, shared by the host module and QEMU.
  *
  * This header is the single definition of the ABI: linux-module/ and
- * accel/armkvm/ both include it. Any change to it bumps ARMKVM_API_VERSION.
- * docs/abi.md describes each call.
+ * accel/armkvm/ both include it; docs/abi.md describes each call.
+ *
+ * ARMKVM_API_VERSION is frozen, as KVM's is: what a call takes and does never
+ * changes. The ABI grows by new calls, capabilities and register IDs, each
+ * announced by ARMKVM_CHECK_EXTENSION, so a newer module runs older
+ * userspace and userspace asks before it uses something new.
  *
  * Copyright (c) 2026 The armkvm developers
  */
@@ -275,6 +279,8 @@ struct armkvm_irqchip_state {
 #define ARMKVM_CAP_PTIMER	1
 /* ARMKVM_CREATE_IRQCHIP and its calls. */
 #define ARMKVM_CAP_IRQCHIP	2
+/* ARMKVM_GET_ONE_REG, ARMKVM_SET_ONE_REG and ARMKVM_GET_REG_LIST. */
+#define ARMKVM_CAP_ONE_REG	3
 /* Size of the run structure to mmap from a vCPU fd. */
 #define ARMKVM_GET_VCPU_MMAP_SIZE _IO(ARMKVMIO, 0x04)
 
@@ -296,5 +302,68 @@ struct armkvm_irqchip_state {
 #define ARMKVM_GET_STATS	_IOR(ARMKVMIO, 0x84, struct armkvm_vcpu_stats)
 #define ARMKVM_GET_VFP		_IOR(ARMKVMIO, 0x85, struct armkvm_vfp_regs)
 #define ARMKVM_SET_VFP		_IOW(ARMKVMIO, 0x86, struct armkvm_vfp_regs)
+
+/*
+ * One register at a time, by ID (like KVM's ONE_REG): the ID says the
+ * register's size (ARMKVM_REG_SIZE_*) and where it is; addr points at a
+ * buffer of that size. GET_REG_LIST gives the IDs the vCPU has in its VM's
+ * mode, so a mode with more state adds IDs, not structures. Bits 63-56 say
+ * the architecture (ARMKVM_REG_ARM), bits 55-52 the size, bits 31-16 the
+ * class, bits 15-0 the register in its class.
+ */
+struct armkvm_one_reg {
+	__u64 id;
+	__u64 addr;		/* userspace address of the value */
+};
+
+/* In: n, the room in reg[]. Out: n, the number of IDs (E2BIG if more than the room). */
+struct armkvm_reg_list {
+	__u64 n;
+	__u64 reg[];
+};
+
+#define ARMKVM_REG_ARM			0x4000000000000000ULL
+#define ARMKVM_REG_SIZE_SHIFT		52
+#define ARMKVM_REG_SIZE_MASK		0x00f0000000000000ULL
+#define ARMKVM_REG_SIZE_U32		0x0020000000000000ULL
+#define ARMKVM_REG_SIZE_U64		0x0030000000000000ULL
+#define ARMKVM_REG_CLASS_MASK		0x00000000ffff0000ULL
+#define ARMKVM_REG_INDEX_MASK		0x000000000000ffffULL
+
+/*
+ * Core registers: index = the 32-bit word's index in struct armkvm_core_regs
+ * up to (not including) cp15: 0-14 usr[], 15 pc, 16 cpsr, 17-19 svc[],
+ * 20-22 abt[], 23-25 und[], 26-28 irq[], 29 vbar.
+ */
+#define ARMKVM_REG_CLASS_CORE		0x0000000000100000ULL
+#define ARMKVM_REG_CORE(n)		(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U32 | \
+					 ARMKVM_REG_CLASS_CORE | (n))
+/*
+ * CP15 by its MRC/MCR encoding: index = CRn << 11 | opc1 << 7 | CRm << 3 |
+ * opc2 (32-bit); 64-bit registers (MRRC/MCRR) by CRm << 3 | opc1 << 7 with
+ * ARMKVM_REG_SIZE_U64 and CRn 0. The values are what struct armkvm_cp15_regs
+ * says of each (e.g. SCTLR: the host's, with the guest's M).
+ */
+#define ARMKVM_REG_CLASS_CP15		0x0000000000150000ULL
+#define ARMKVM_REG_CP15(crn, opc1, crm, opc2) \
+	(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U32 | ARMKVM_REG_CLASS_CP15 | \
+	 ((crn) << 11) | ((opc1) << 7) | ((crm) << 3) | (opc2))
+#define ARMKVM_REG_CP15_64(opc1, crm) \
+	(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U64 | ARMKVM_REG_CLASS_CP15 | \
+	 ((opc1) << 7) | ((crm) << 3))
+/* VFP: d0-d31 (index 0-31, 64-bit), then FPSCR and FPEXC (32-bit). */
+#define ARMKVM_REG_CLASS_VFP		0x0000000000120000ULL
+#define ARMKVM_REG_VFP_D(n)		(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U64 | \
+					 ARMKVM_REG_CLASS_VFP | (n))
+#define ARMKVM_REG_VFP_FPSCR		(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U32 | \
+					 ARMKVM_REG_CLASS_VFP | 0x100)
+#define ARMKVM_REG_VFP_FPEXC		(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U32 | \
+					 ARMKVM_REG_CLASS_VFP | 0x101)
+
+/* ioctls on a vCPU fd, with ARMKVM_CAP_ONE_REG. ENOENT: no such register here. */
+#define ARMKVM_GET_ONE_REG	_IOW(ARMKVMIO, 0x87, struct armkvm_one_reg)
+/* EINVAL: a value the register cannot take here (the same rules as SET_REGS). */
+#define ARMKVM_SET_ONE_REG	_IOW(ARMKVMIO, 0x88, struct armkvm_one_reg)
+#define ARMKVM_GET_REG_LIST	_IOWR(ARMKVMIO, 0x89, struct armkvm_reg_list)
 
 #endif /* _UAPI_LINUX_ARMKVM_H */

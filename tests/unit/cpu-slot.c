@@ -1,5 +1,5 @@
 /*
- * The passage slot of each physical CPU (linux-module/armkvm_cpu_slot.h):
+ * The passage slot of each physical CPU (linux-module/privileged/armkvm_cpu_slot.h):
  * distinct for every CPU of the boards armkvm targets, big.LITTLE clusters
  * included, and affinities it cannot tell apart are refused.
  *

@@ -70,7 +70,7 @@ static u32 armkvm_host_ttbr0(void)
 
 bool armkvm_guest_mmu_on(const struct armkvm_vcpu *vcpu)
 {
-	return vcpu->sw.guest.cp15.sctlr & SCTLR_M;
+	return vcpu->sw.arch.sctlr & SCTLR_M;
 }
 
 /*
@@ -108,7 +108,7 @@ static void *armkvm_ram_hpa(struct armkvm_vm *vm, u32 pa, u32 len)
 }
 
 /* The table that translates the window: TTBR1's when TTBCR.N splits the space. */
-static u32 armkvm_window_table(const struct armkvm_hw_cp15 *hw)
+static u32 armkvm_window_table(const struct armkvm_ctx_cp15 *hw)
 {
 	return (hw->ttbcr & TTBCR_N) ? hw->ttbr1 : hw->ttbr0;
 }
@@ -117,7 +117,7 @@ static u32 armkvm_window_table(const struct armkvm_hw_cp15 *hw)
  * The table that will hold the window, seen from the host, if armkvm can run
  * the guest on this translation regime; NULL otherwise.
  */
-static u32 *armkvm_regime_table(struct armkvm_vm *vm, const struct armkvm_hw_cp15 *hw)
+static u32 *armkvm_regime_table(struct armkvm_vm *vm, const struct armkvm_ctx_cp15 *hw)
 {
 	u32 table = armkvm_window_table(hw) & ~(L1_TABLE_SIZE - 1);
 
@@ -147,7 +147,7 @@ static void armkvm_write_window(u32 *table)
 	READ_ONCE(armkvm_switch_end[-1]);
 	READ_ONCE(armkvm_running[0]);
 	READ_ONCE(armkvm_running[ARMKVM_CPU_SLOTS - 1]);
-	READ_ONCE(armkvm_passage[0].exit_vector);
+	READ_ONCE(armkvm_passage[0].sw.exit_vector);
 	READ_ONCE(*((u8 *)&armkvm_passage[ARRAY_SIZE(armkvm_passage)] - 1));
 
 	for (i = WINDOW_FIRST; i < WINDOW_FIRST + WINDOW_ENTRIES; i++) {
@@ -168,8 +168,8 @@ static void armkvm_write_window(u32 *table)
  */
 int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
 {
-	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
-	struct armkvm_hw_cp15 *hw = &vcpu->sw.hw_live;
+	const struct armkvm_ctx_cp15 *c = &vcpu->sw.arch.cp15;
+	struct armkvm_ctx_cp15 *hw = &vcpu->sw.guest.cp15;
 	struct armkvm_vm *vm = vcpu->vm;
 	u32 *table;
 
@@ -215,8 +215,8 @@ int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
  */
 int armkvm_mmu_after_exit(struct armkvm_vcpu *vcpu)
 {
-	struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
-	const struct armkvm_hw_cp15 *hw = &vcpu->sw.hw_live, *was = &vcpu->hw_at_entry;
+	struct armkvm_ctx_cp15 *c = &vcpu->sw.arch.cp15;
+	const struct armkvm_ctx_cp15 *hw = &vcpu->sw.guest.cp15, *was = &vcpu->hw_at_entry;
 
 	c->contextidr = hw->contextidr;
 	c->tpidrurw = hw->tpidrurw;
@@ -242,8 +242,8 @@ int armkvm_mmu_after_exit(struct armkvm_vcpu *vcpu)
 
 int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr)
 {
-	struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
-	struct armkvm_hw_cp15 hw = {
+	struct armkvm_ctx_cp15 *c = &vcpu->sw.arch.cp15;
+	struct armkvm_ctx_cp15 hw = {
 		.ttbr0 = ttbr0, .ttbr1 = c->ttbr1, .ttbcr = ttbcr, .dacr = dacr,
 	};
 
@@ -252,7 +252,7 @@ int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr)
 	c->ttbr0 = ttbr0;
 	c->ttbcr = ttbcr;
 	c->dacr = dacr;
-	c->sctlr |= SCTLR_M;
+	vcpu->sw.arch.sctlr |= SCTLR_M;
 	return 0;
 }
 
@@ -267,7 +267,7 @@ int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr)
 /* The guest's short-descriptor walk, in software, over tables in its RAM. */
 static int armkvm_walk_ap(struct armkvm_vcpu *vcpu, u32 va, u32 *pa, u32 *ap, bool *section)
 {
-	const struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	const struct armkvm_ctx_cp15 *c = &vcpu->sw.arch.cp15;
 	unsigned int n = c->ttbcr & TTBCR_N;
 	u32 table, *l1, *l2, desc;
 
@@ -385,7 +385,7 @@ bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u3
 	 * (a guest process must not program its kernel's devices).
 	 */
 	if ((vcpu->sw.guest.cpsr & MODE_MASK) == USR_MODE && !armkvm_ap_allows_user(ap, write)) {
-		vcpu->sw.hw_live.dfsr = (dfsr & (FSR_WRITE | FSR_DOMAIN_MASK)) |
+		vcpu->sw.guest.cp15.dfsr = (dfsr & (FSR_WRITE | FSR_DOMAIN_MASK)) |
 				   (section ? FSR_PERM_SECTION : FSR_PERM_PAGE);
 		return false;
 	}
@@ -395,17 +395,18 @@ bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u3
 /* An abort the guest takes itself: its fault registers say what happened. */
 void armkvm_mmu_take_fault(struct armkvm_vcpu *vcpu)
 {
-	struct armkvm_cp15_regs *c = &vcpu->sw.guest.cp15;
+	struct armkvm_ctx_cp15 *c = &vcpu->sw.arch.cp15;
+	const struct armkvm_ctx_cp15 *hw = &vcpu->sw.guest.cp15;
 
-	c->dfsr = vcpu->sw.hw_live.dfsr;
-	c->dfar = vcpu->sw.hw_live.dfar;
-	c->ifsr = vcpu->sw.hw_live.ifsr;
-	c->ifar = vcpu->sw.hw_live.ifar;
+	c->dfsr = hw->dfsr;
+	c->dfar = hw->dfar;
+	c->ifsr = hw->ifsr;
+	c->ifar = hw->ifar;
 }
 
 /* The guest's SCTLR as the hardware applies it: the host's, with the guest's M. */
 u32 armkvm_guest_sctlr(const struct armkvm_vcpu *vcpu)
 {
 	return (armkvm_host_sctlr() & ~(SCTLR_M | SCTLR_V)) |
-	       (vcpu->sw.guest.cp15.sctlr & SCTLR_M);
+	       (vcpu->sw.arch.sctlr & SCTLR_M);
 }

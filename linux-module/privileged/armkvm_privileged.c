@@ -52,9 +52,9 @@ static void armkvm_set_forwarding(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
 
-	sw->fwd_vbar = sw->guest.vbar;
+	sw->fwd_vbar = sw->arch.vbar;
 	sw->fwd_vectors = 0;
-	if (!sw->guest.vbar || !forward_exceptions)
+	if (!sw->arch.vbar || !forward_exceptions)
 		return;
 	sw->fwd_vectors = BIT(ARMKVM_VEC_UND) | BIT(ARMKVM_VEC_SVC) | BIT(ARMKVM_VEC_PABT);
 	if (armkvm_guest_mmu_on(vcpu))
@@ -73,7 +73,7 @@ static int armkvm_privileged_prepare(struct armkvm_vcpu *vcpu)
  */
 static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
 {
-	struct armkvm_switch *passage, **slot;
+	struct armkvm_passage *passage, **slot;
 	bool poll_irq_window, mask_timer;
 	u64 t0;
 
@@ -95,12 +95,12 @@ static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int 
 	if (mask_timer)
 		armkvm_ptimer_mask_local(true);
 	passage = &armkvm_passage[smp_processor_id()];
-	memcpy(passage, &vcpu->sw, sizeof(*passage));
+	passage->sw = vcpu->sw;		/* the host's part stays in the passage */
 	*slot = passage;
 	t0 = ktime_get_ns();
 	*vector = armkvm_world_switch(passage);
 	vcpu->stats.guest_ns += ktime_get_ns() - t0;
-	memcpy(&vcpu->sw, passage, sizeof(*passage));
+	vcpu->sw = passage->sw;
 	if (mask_timer)
 		armkvm_ptimer_mask_local(false);
 	local_fiq_enable();
@@ -119,7 +119,7 @@ static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int 
 /* GET_REGS: SCTLR reads as the host's, with the guest's M bit. */
 static void armkvm_privileged_get_regs(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs)
 {
-	*regs = vcpu->sw.guest;
+	armkvm_context_to_regs(&vcpu->sw.guest, &vcpu->sw.arch, regs);
 	regs->cp15.sctlr = armkvm_guest_sctlr(vcpu);
 }
 
@@ -131,7 +131,7 @@ static int armkvm_privileged_set_regs(struct armkvm_vcpu *vcpu, struct armkvm_co
 	regs->cp15.sctlr &= SCTLR_M;	/* the rest is the host's */
 	regs->cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;	/* ISTATUS is read-only */
 	regs->cp15.cntkctl &= CNTKCTL_MASK;
-	vcpu->sw.guest = *regs;
+	armkvm_regs_to_context(regs, &vcpu->sw.guest, &vcpu->sw.arch);
 	return 0;
 }
 
@@ -158,4 +158,4 @@ const struct armkvm_mode_ops armkvm_privileged_ops = {
 };
 
 /* Each CPU's copy of the running vCPU's switch state: module memory, mapped in every guest. */
-struct armkvm_switch armkvm_passage[NR_CPUS] __aligned(L1_CACHE_BYTES);
+struct armkvm_passage armkvm_passage[NR_CPUS] __aligned(L1_CACHE_BYTES);

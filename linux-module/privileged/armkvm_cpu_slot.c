@@ -20,7 +20,7 @@
 #include "armkvm_cpu_slot.h"
 
 /* The switch state of the guest each physical CPU runs, by slot: read by armkvm_vectors. */
-struct armkvm_switch *armkvm_running[ARMKVM_CPU_SLOTS];
+struct armkvm_passage *armkvm_running[ARMKVM_CPU_SLOTS];
 
 /* The logical CPU that owns each slot, or -1. */
 static int armkvm_slot_cpu[ARMKVM_CPU_SLOTS];
@@ -71,7 +71,7 @@ int armkvm_cpu_slots_init(void)
  * This CPU's slot, claimed if it came online after load; preemption is off.
  * Returns the slot's entry in armkvm_running, or NULL (logged) if refused.
  */
-struct armkvm_switch **armkvm_this_cpu_slot(void)
+struct armkvm_passage **armkvm_this_cpu_slot(void)
 {
 	u32 mpidr = read_cpuid_mpidr();
 	int cpu = smp_processor_id();
