@@ -29,6 +29,7 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		case ARMKVM_CAP_PTIMER:
 			return armkvm_have_ptimer();
 		case ARMKVM_CAP_IRQCHIP:
+		case ARMKVM_CAP_USER_MEMORY:
 			return 1;
 		default:
 			return 0;
