@@ -205,6 +205,12 @@ static int armkvm_vcpu_exec(CPUState *cpu)
     struct armkvm_run *run = cpu->accel->run;
     int ret = 0;
 
+    if (!armkvm_memory_ready()) {
+        error_report("armkvm: the machine did not map its RAM (the VM's "
+                     "block, memory-backend-armkvm): a board that runs "
+                     "natively must map ms->ram");
+        exit(1);
+    }
     armkvm_arch_check_guest_aware(cpu);
     while (!ret) {
         if (cpu->vcpu_dirty) {
