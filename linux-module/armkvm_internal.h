@@ -123,12 +123,17 @@ struct armkvm_vm {
 	unsigned int ram_order;
 	u64 ram_align;			/* as asked for: 0 or a power of two */
 	bool ram_reserved;		/* counted against max_guest_ram_mb */
-	u32 ram_gpa;
+	u32 ram_gpa;			/* its guest-physical base: the slot's, else config_gpa */
 	u32 ram_size;
 	u32 ram_hpa;			/* its host-physical base */
 	u32 *l1;			/* armkvm's table for the guest's MMU-off state (16 KiB) */
 	struct page *l1_page;
 	bool has_vcpu;
+	/* armkvm_memslot.c: ARMKVM_SET_USER_MEMORY_REGION */
+	u32 config_gpa;			/* CREATE_VM's ram_gpa: the base without a slot */
+	bool gpa_is_hpa;		/* created with ARMKVM_VM_GPA_IS_HPA */
+	bool slot_set;			/* userspace registered slot 0 */
+	bool ran;			/* a vCPU has run: RAM stays put */
 };
 
 /*
@@ -179,6 +184,11 @@ struct armkvm_vcpu {
 
 int armkvm_check_host(void);
 long armkvm_create_vm(struct file *filp, void __user *argp);
+void armkvm_vm_map_ram(struct armkvm_vm *vm, u32 gpa);
+
+/* armkvm_memslot.c: where guest RAM sits, from userspace */
+long armkvm_set_memory_region(struct armkvm_vm *vm, struct file *vm_file, void __user *argp);
+void armkvm_memslot_freeze(struct armkvm_vm *vm);
 int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long id);
 int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu);
 int armkvm_mmu_after_exit(struct armkvm_vcpu *vcpu);

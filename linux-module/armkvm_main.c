@@ -30,6 +30,7 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 			return armkvm_have_ptimer();
 		case ARMKVM_CAP_IRQCHIP:
 		case ARMKVM_CAP_ONE_REG:
+		case ARMKVM_CAP_USER_MEMORY:
 			return 1;
 		default:
 			return 0;

@@ -165,6 +165,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu)
 	struct armkvm_vgic *g = armkvm_vm_vgic(vcpu->vm);
 	int ret;
 
+	armkvm_memslot_freeze(vcpu->vm);
 	if (g)
 		armkvm_vgic_set_vcpu_task(g, current);
 	ret = armkvm_vcpu_run_loop(vcpu);

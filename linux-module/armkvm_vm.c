@@ -41,14 +41,21 @@
 #define GUEST_RAM_SECTION	(PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_AP_READ | \
 				 PMD_SECT_WBWA | PMD_SECT_S | PMD_DOMAIN(0))
 
-static void armkvm_vm_build_l1(struct armkvm_vm *vm)
+/*
+ * Guest RAM at guest-physical gpa in the MMU-off table, in place of where it
+ * was (CREATE_VM, or before a vCPU ran, ARMKVM_SET_USER_MEMORY_REGION).
+ */
+void armkvm_vm_map_ram(struct armkvm_vm *vm, u32 gpa)
 {
 	phys_addr_t pa = page_to_phys(vm->ram);
-	unsigned int first = vm->ram_gpa >> SECTION_SHIFT_1M;
+	unsigned int n = vm->ram_size >> SECTION_SHIFT_1M;
 	unsigned int i;
 
-	for (i = 0; i < vm->ram_size >> SECTION_SHIFT_1M; i++)
-		vm->l1[first + i] = (pa + ((u32)i << SECTION_SHIFT_1M)) | GUEST_RAM_SECTION;
+	memset(&vm->l1[vm->ram_gpa >> SECTION_SHIFT_1M], 0, n * sizeof(u32));
+	vm->ram_gpa = gpa;
+	for (i = 0; i < n; i++)
+		vm->l1[(gpa >> SECTION_SHIFT_1M) + i] =
+			(pa + ((u32)i << SECTION_SHIFT_1M)) | GUEST_RAM_SECTION;
 	/* The table is read by the MMU's walker: make it visible to it. */
 	flush_icache_range((unsigned long)vm->l1, (unsigned long)vm->l1 + PAGE_SIZE * 4);
 }
@@ -186,6 +193,8 @@ static long armkvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long
 	switch (ioctl) {
 	case ARMKVM_CREATE_VCPU:
 		return armkvm_create_vcpu(vm, filp, arg);
+	case ARMKVM_SET_USER_MEMORY_REGION:
+		return armkvm_set_memory_region(vm, filp, (void __user *)arg);
 	default:
 		return armkvm_vgic_ioctl(vm, ioctl, (void __user *)arg);
 	}
@@ -304,6 +313,8 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 		}
 		vm->ram_gpa = vm->ram_hpa;
 	}
+	vm->config_gpa = vm->ram_gpa;
+	vm->gpa_is_hpa = cfg.flags & ARMKVM_VM_GPA_IS_HPA;
 	cfg.ram_gpa = vm->ram_gpa;
 	cfg.ram_hpa = vm->ram_hpa;
 	if (copy_to_user(argp, &cfg, sizeof(cfg))) {
@@ -311,7 +322,7 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 		return -EFAULT;
 	}
 	vm->l1 = page_address(vm->l1_page);
-	armkvm_vm_build_l1(vm);
+	armkvm_vm_map_ram(vm, vm->ram_gpa);
 
 	ret = anon_inode_getfd("armkvm-vm", &armkvm_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (ret < 0)

@@ -21,7 +21,6 @@
 #include "trace.h"
 
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <linux/armkvm.h>
 
 typedef struct ArmkvmModeInfo {
@@ -78,14 +77,16 @@ int armkvm_vm_ioctl(unsigned long request, void *arg)
 
 /*
  * Privileged mode: guest RAM is one physically contiguous block the module
- * allocates now, at the guest-physical base the machine was given.
+ * allocates now, at the guest-physical base the machine was given (or, with
+ * ram-base auto, at its host-physical address, which the machine is told).
+ * It becomes the machine's memory backend (armkvm-memory.c).
  */
 static int armkvm_create_vm(MachineState *ms)
 {
     struct armkvm_vm_config cfg = { .mode = ARMKVM_VM_MODE_PRIVILEGED };
     ArmkvmVM *vm = &armkvm.vm;
     Error *err = NULL;
-    int fd;
+    int fd, ret;
 
     if (!object_property_find(OBJECT(ms), "ram-base")) {
         error_report("armkvm: mode 'privileged' needs the armkvm-virt machine "
@@ -128,8 +129,7 @@ static int armkvm_create_vm(MachineState *ms)
     }
     trace_armkvm_create_vm(cfg.ram_gpa, cfg.ram_size, fd);
     if (fd < 0) {
-        int ret = fd;
-
+        ret = fd;
         if (ret == -EPERM) {
             error_report("armkvm: the module refused a privileged-mode VM: "
                          "it needs CAP_SYS_RAWIO and a kernel that is not "
@@ -147,12 +147,9 @@ static int armkvm_create_vm(MachineState *ms)
         return ret;
     }
     vm->run_size = ioctl(armkvm.dev.fd, ARMKVM_GET_VCPU_MMAP_SIZE, 0);
-    vm->ram = mmap(NULL, cfg.ram_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   fd, 0);
-    if (vm->run_size <= 0 || vm->ram == MAP_FAILED) {
-        int ret = -errno;
-
-        error_report("armkvm: cannot map the VM's RAM: %s", strerror(errno));
+    if (vm->run_size <= 0) {
+        ret = vm->run_size < 0 ? -errno : -EINVAL;
+        error_report("armkvm: ARMKVM_GET_VCPU_MMAP_SIZE: %s", strerror(-ret));
         close(fd);
         return ret;
     }
@@ -163,25 +160,13 @@ static int armkvm_create_vm(MachineState *ms)
     vm->fd = fd;
     vm->ram_gpa = cfg.ram_gpa;
     vm->ram_size = cfg.ram_size;
-    return 0;
-}
-
-MemoryRegion *armkvm_guest_ram(MachineState *ms, Error **errp)
-{
-    MemoryRegion *mr;
-
-    if (!armkvm_native_enabled()) {
-        return NULL;
+    /* The board maps RAM as under TCG; the listener tells the module where. */
+    ret = armkvm_memory_init(ms);
+    if (ret < 0) {
+        close(fd);
+        vm->fd = -1;
     }
-    if (ms->ram_size != armkvm.vm.ram_size) {
-        error_setg(errp, "armkvm: the machine's RAM changed size after the "
-                   "VM was created");
-        return NULL;
-    }
-    mr = g_new(MemoryRegion, 1);
-    memory_region_init_ram_ptr(mr, OBJECT(ms), "armkvm.ram", armkvm.vm.ram_size,
-                               armkvm.vm.ram);
-    return mr;
+    return ret;
 }
 
 static int (*armkvm_parent_init_machine)(MachineState *ms);

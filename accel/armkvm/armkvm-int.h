@@ -9,6 +9,7 @@
 #define ACCEL_ARMKVM_INT_H
 
 #include "qom/object.h"
+#include "hw/boards.h"
 
 #define TYPE_ARMKVM_ACCEL ACCEL_CLASS_NAME("armkvm")
 /* armkvm is TCG plus native execution: it subclasses QEMU's TCG accelerator. */
@@ -36,9 +37,11 @@ void armkvm_device_close(ArmkvmDevice *dev);
 /* A VM in privileged mode: its fd and the guest RAM the module gave it. */
 typedef struct ArmkvmVM {
     int fd;
-    void *ram;
-    uint64_t ram_gpa;
+    void *ram;                  /* the VM fd mapped: memory-backend-armkvm */
+    uint64_t ram_gpa;           /* where the module has it */
     uint64_t ram_size;
+    bool has_user_memory;       /* ARMKVM_CAP_USER_MEMORY: RAM can be placed */
+    bool ram_mapped;            /* the board mapped it (the listener saw it) */
     int run_size;
 } ArmkvmVM;
 
@@ -74,6 +77,14 @@ void armkvm_kick_vcpu_thread(CPUState *cpu);
 void armkvm_handle_interrupt(CPUState *cpu, int mask);
 void armkvm_cpu_synchronize_state(CPUState *cpu);
 void armkvm_cpu_mark_dirty(CPUState *cpu);
+
+/*
+ * Guest RAM (armkvm-memory.c): the machine's memory backend and the listener
+ * that places it in the module. Init before the board is built.
+ */
+int armkvm_memory_init(MachineState *ms);
+/* The board mapped the VM's RAM: the guest may run. */
+bool armkvm_memory_ready(void);
 
 /* armkvm-stats.c */
 void armkvm_add_stats(CPUState *cpu);

@@ -16,15 +16,11 @@
 #include "exec/address-spaces.h"
 #include "exec/memory.h"
 #include "hw/core/cpu.h"
-#include "hw/irq.h"
-#include "hw/arm/boot.h"
 #include "system/armkvm.h"
 #include "system/cpus.h"
 #include "system/hw_accel.h"
 #include "system/runstate.h"
-#include "target/arm/cpu.h"
-#include "target/arm/arm-powerctl.h"
-#include "target/arm/armkvm/armkvm-regs.h"
+#include "target/arm/armkvm/armkvm-arm.h"
 #include "armkvm-int.h"
 #include "trace.h"
 
@@ -72,45 +68,15 @@ static int armkvm_init_vcpu(CPUState *cpu)
 
 static void armkvm_put_registers(CPUState *cpu)
 {
-    struct armkvm_core_regs regs;
-    struct armkvm_vfp_regs vfp;
-
-    armkvm_regs_from_env(cpu_env(cpu), &regs);
-    armkvm_vfp_from_env(cpu_env(cpu), &vfp);
     /* SET_REGS drops a pending completion in the module: this is newer. */
     cpu->accel->completion_pending = false;
-    if (ioctl(cpu->accel->fd, ARMKVM_SET_REGS, &regs) < 0) {
-        error_report("armkvm: vCPU %d: ARMKVM_SET_REGS: %s (pc 0x%08x, "
-                     "cpsr 0x%08x)", cpu->cpu_index, strerror(errno),
-                     regs.pc, regs.cpsr);
-        exit(1);
-    }
-    if (ioctl(cpu->accel->fd, ARMKVM_SET_VFP, &vfp) < 0) {
-        error_report("armkvm: vCPU %d: ARMKVM_SET_VFP: %s", cpu->cpu_index,
-                     strerror(errno));
-        exit(1);
-    }
-}
-
-static void armkvm_get_registers(CPUState *cpu)
-{
-    struct armkvm_core_regs regs;
-    struct armkvm_vfp_regs vfp;
-
-    if (ioctl(cpu->accel->fd, ARMKVM_GET_REGS, &regs) < 0 ||
-        ioctl(cpu->accel->fd, ARMKVM_GET_VFP, &vfp) < 0) {
-        error_report("armkvm: vCPU %d: reading its registers: %s",
-                     cpu->cpu_index, strerror(errno));
-        exit(1);
-    }
-    armkvm_regs_to_env(&regs, cpu_env(cpu));
-    armkvm_vfp_to_env(&vfp, cpu_env(cpu));
+    armkvm_arch_put_registers(cpu, cpu->accel->fd);
 }
 
 static void do_armkvm_synchronize_state(CPUState *cpu, run_on_cpu_data arg)
 {
     if (!cpu->vcpu_dirty) {
-        armkvm_get_registers(cpu);
+        armkvm_arch_get_registers(cpu, cpu->accel->fd);
         cpu->vcpu_dirty = true;
     }
 }
@@ -149,30 +115,6 @@ static void armkvm_handle_mmio(CPUState *cpu, struct armkvm_run *run)
         if (!run->mmio.is_write) {
             memset(run->mmio.data, 0, sizeof(run->mmio.data));
         }
-    }
-}
-
-/*
- * PSCI over HVC, the conduit armkvm-virt's device tree names: the answers
- * QEMU's own PSCI gives a TCG guest (target/arm/tcg/psci.c), so a guest sees
- * the same firmware under both (kvm-consts.h names the numbers). One vCPU:
- * CPU_ON has no CPU to start.
- */
-static uint32_t armkvm_psci_features(uint32_t fn)
-{
-    switch (fn) {
-    case QEMU_PSCI_0_2_FN_PSCI_VERSION:
-    case QEMU_PSCI_0_2_FN_CPU_SUSPEND:
-    case QEMU_PSCI_0_2_FN_CPU_OFF:
-    case QEMU_PSCI_0_2_FN_CPU_ON:
-    case QEMU_PSCI_0_2_FN_AFFINITY_INFO:
-    case QEMU_PSCI_0_2_FN_MIGRATE_INFO_TYPE:
-    case QEMU_PSCI_0_2_FN_SYSTEM_OFF:
-    case QEMU_PSCI_0_2_FN_SYSTEM_RESET:
-    case QEMU_PSCI_1_0_FN_PSCI_FEATURES:
-        return QEMU_PSCI_RET_SUCCESS;
-    default:
-        return QEMU_PSCI_RET_NOT_SUPPORTED;
     }
 }
 
@@ -222,71 +164,30 @@ static void armkvm_finish_pending(CPUState *cpu)
     qatomic_set(&run->immediate_exit, 0);
 }
 
+/*
+ * A guest panic is armkvm's own call (docs/abi.md); everything else (PSCI)
+ * is the target's.
+ */
 static int armkvm_handle_hypercall(CPUState *cpu, struct armkvm_run *run)
 {
-    uint32_t *arg = run->hypercall.args, *ret = run->hypercall.ret;
-    CPUState *target;
+    uint32_t *arg = run->hypercall.args;
 
     trace_armkvm_hypercall(cpu->cpu_index, run->hypercall.imm, arg[0], arg[1]);
-
-    switch (arg[0]) {
-    case QEMU_PSCI_0_2_FN_PSCI_VERSION:
-        ret[0] = QEMU_PSCI_VERSION_1_1;
-        return 0;
-    case QEMU_PSCI_1_0_FN_PSCI_FEATURES:
-        ret[0] = armkvm_psci_features(arg[1]);
-        return 0;
-    case QEMU_PSCI_0_2_FN_MIGRATE_INFO_TYPE:
-        ret[0] = QEMU_PSCI_0_2_RET_TOS_MIGRATION_NOT_REQUIRED;
-        return 0;
-    case QEMU_PSCI_0_2_FN_AFFINITY_INFO:
-        target = arm_get_cpu_by_id(arg[1]);
-        if (arg[2]) {
-            /* Levels above 0 are always on. */
-            ret[0] = QEMU_PSCI_RET_SUCCESS;
-        } else if (!target) {
-            ret[0] = QEMU_PSCI_RET_INVALID_PARAMS;
-        } else {
-            ret[0] = ARM_CPU(target)->power_state;
-        }
-        return 0;
-    case QEMU_PSCI_0_2_FN_CPU_ON:
-        ret[0] = arm_get_cpu_by_id(arg[1]) ? QEMU_PSCI_RET_ALREADY_ON
-                                           : QEMU_PSCI_RET_INVALID_PARAMS;
-        return 0;
-    case QEMU_PSCI_0_2_FN_CPU_SUSPEND:
-        /* A standby that ends at once is a valid suspend: nothing is lost. */
-        ret[0] = (arg[1] & 0xfffe0000) ? QEMU_PSCI_RET_INVALID_PARAMS
-                                       : QEMU_PSCI_RET_SUCCESS;
-        return 0;
-    case QEMU_PSCI_0_2_FN_CPU_OFF:
-        cpu->halted = 1;
-        return EXCP_HLT;
-    case QEMU_PSCI_0_2_FN_SYSTEM_OFF:
-        qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_SHUTDOWN);
-        cpu->halted = 1;
-        return EXCP_HLT;
-    case QEMU_PSCI_0_2_FN_SYSTEM_RESET:
-        qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
-        return EXCP_INTERRUPT;
-    case ARMKVM_HC_GUEST_PANIC:
-        error_report("armkvm: vCPU %d: the guest panicked (code 0x%x)",
-                     cpu->cpu_index, arg[1]);
-        armkvm_finish_pending(cpu);
-        cpu_synchronize_state(cpu);
-        qemu_system_guest_panicked(NULL);
-        return EXCP_HLT;
-    default:
-        ret[0] = QEMU_PSCI_RET_NOT_SUPPORTED;
-        return 0;
+    if (arg[0] != ARMKVM_HC_GUEST_PANIC) {
+        return armkvm_arch_handle_hypercall(cpu, run);
     }
+    error_report("armkvm: vCPU %d: the guest panicked (code 0x%x)",
+                 cpu->cpu_index, arg[1]);
+    armkvm_finish_pending(cpu);
+    cpu_synchronize_state(cpu);
+    qemu_system_guest_panicked(NULL);
+    return EXCP_HLT;
 }
 
 /*
- * The guest's physical timer runs on the real CPU; its output, which the
- * module reports after every RUN, goes where the machine wired the CPU's
- * timer (the GIC's PPI), as under TCG; with the module's GIC, the module
- * raises that PPI itself.
+ * The guest's timer output, which the module reports after every RUN, to
+ * the board's interrupt controller; with the module's GIC, the module
+ * raises the timer's interrupt itself.
  */
 static void armkvm_sync_timer_level(CPUState *cpu, struct armkvm_run *run)
 {
@@ -295,43 +196,8 @@ static void armkvm_sync_timer_level(CPUState *cpu, struct armkvm_run *run)
     }
     if (run->timer_level != cpu->accel->timer_level) {
         cpu->accel->timer_level = run->timer_level;
-        qemu_set_irq(ARM_CPU(cpu)->gt_timer_outputs[GTIMER_PHYS],
-                     run->timer_level);
+        armkvm_arch_set_timer_output(cpu, run->timer_level);
     }
-}
-
-/*
- * Privileged mode runs natively only an image that says it is armkvm-aware
- * (ARMKVM_GUEST_MARKER near its entry point): any other guest would take the
- * host's CPU with its own vectors, page tables and interrupt masking.
- * Checked on the loaded image before the first native instruction.
- */
-static void armkvm_check_guest_aware(CPUState *cpu)
-{
-    static bool checked;
-    ARMCPU *arm = ARM_CPU(cpu);
-    const struct arm_boot_info *bi = arm->env.boot_info;
-    uint64_t entry = bi && bi->entry ? bi->entry : arm->env.regs[15];
-    g_autofree uint8_t *buf = g_malloc0(ARMKVM_GUEST_MARKER_WINDOW);
-
-    if (checked) {
-        return;
-    }
-    checked = true;
-    /* A window that runs past RAM reads as zeros there: no marker. */
-    address_space_read(&address_space_memory, entry, MEMTXATTRS_UNSPECIFIED,
-                       buf, ARMKVM_GUEST_MARKER_WINDOW);
-    for (int i = 0; i + ARMKVM_GUEST_MARKER_SIZE <= ARMKVM_GUEST_MARKER_WINDOW;
-         i += 4) {
-        if (!memcmp(buf + i, ARMKVM_GUEST_MARKER, ARMKVM_GUEST_MARKER_SIZE)) {
-            return;
-        }
-    }
-    error_report("armkvm: the guest image (entry 0x%" PRIx64 ") is not "
-                 "armkvm-aware: mode 'privileged' runs only guests that "
-                 "carry the armkvm marker (docs/modes.md); run this one with "
-                 "-accel armkvm,mode=auto or -accel tcg", entry);
-    exit(1);
 }
 
 static int armkvm_vcpu_exec(CPUState *cpu)
@@ -339,7 +205,13 @@ static int armkvm_vcpu_exec(CPUState *cpu)
     struct armkvm_run *run = cpu->accel->run;
     int ret = 0;
 
-    armkvm_check_guest_aware(cpu);
+    if (!armkvm_memory_ready()) {
+        error_report("armkvm: the machine did not map its RAM (the VM's "
+                     "block, memory-backend-armkvm): a board that runs "
+                     "natively must map ms->ram");
+        exit(1);
+    }
+    armkvm_arch_check_guest_aware(cpu);
     while (!ret) {
         if (cpu->vcpu_dirty) {
             armkvm_put_registers(cpu);

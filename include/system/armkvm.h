@@ -8,8 +8,13 @@
 #ifndef SYSTEM_ARMKVM_H
 #define SYSTEM_ARMKVM_H
 
-#include "exec/memory.h"
-#include "hw/boards.h"
+/*
+ * Guest RAM is the machine's RAM (ms->ram) under every mode: running
+ * natively, the accelerator makes the module's block the machine's
+ * memory-backend (memory-backend-armkvm) before the board is built, and a
+ * MemoryListener tells the module where the board mapped it. Boards do not
+ * ask for it here.
+ */
 
 /* True when guest CPUs run natively through /dev/armkvm (not under TCG). */
 bool armkvm_native_enabled(void);
@@ -29,12 +34,5 @@ bool armkvm_irqchip_in_kernel(void);
 
 /* An ioctl on the VM's fd, retried on EINTR: its result, or -errno. */
 int armkvm_vm_ioctl(unsigned long request, void *arg);
-
-/*
- * The guest's RAM when it runs natively: memory the host module allocated
- * when the VM was created, mapped into QEMU. NULL (and no error) under TCG,
- * where the machine's own RAM is used.
- */
-MemoryRegion *armkvm_guest_ram(MachineState *ms, Error **errp);
 
 #endif

@@ -295,6 +295,39 @@ struct armkvm_irqchip_state {
 /* EINVAL for bits or priorities beyond num_irqs, or non-zero reserved words. */
 #define ARMKVM_SET_IRQCHIP	_IOW(ARMKVMIO, 0x45, struct armkvm_irqchip_state)
 
+/*
+ * Guest RAM's place in the guest-physical address space, from userspace (like
+ * KVM_SET_USER_MEMORY_REGION; QEMU calls it from a MemoryListener). Offered
+ * when ARMKVM_CHECK_EXTENSION(ARMKVM_CAP_USER_MEMORY) says 1.
+ *
+ * Privileged mode has one slot, 0, and it is the VM's own block: memory_size
+ * is the VM's ram_size and userspace_addr a mapping of this VM's fd at offset
+ * 0 (guest RAM stays the block CREATE_VM allocated; the address only proves
+ * the caller maps it). guest_phys_addr is ARMKVM_RAM_ALIGN aligned, RAM ends
+ * below the hypervisor's window (0xbf000000), and with ARMKVM_VM_GPA_IS_HPA it
+ * equals the block's host-physical base. While no slot is registered, RAM is
+ * at CREATE_VM's ram_gpa (callers that never use this call).
+ *
+ * memory_size 0 deletes the slot: RAM goes back to CREATE_VM's ram_gpa. Once
+ * a vCPU of the VM has run, RAM stays where it is: moving or deleting the slot
+ * fails with EBUSY (registering the same place again succeeds).
+ *
+ * EINVAL: slot or flags not 0, a size or an address the rules above refuse,
+ * an address that is not this VM's mapping; EFAULT: nothing mapped there.
+ */
+#define ARMKVM_CAP_USER_MEMORY	4
+
+struct armkvm_userspace_memory_region {
+	__u32 slot;		/* 0 */
+	__u32 flags;		/* 0 */
+	__u64 guest_phys_addr;
+	__u64 memory_size;	/* bytes; 0 deletes the slot */
+	__u64 userspace_addr;	/* where the caller mapped the VM fd, offset 0 */
+};
+
+#define ARMKVM_SET_USER_MEMORY_REGION \
+	_IOW(ARMKVMIO, 0x46, struct armkvm_userspace_memory_region)
+
 /* ioctls on a vCPU fd; mmap(offset 0) maps struct armkvm_run. */
 #define ARMKVM_RUN		_IO(ARMKVMIO, 0x80)
 #define ARMKVM_GET_REGS		_IOR(ARMKVMIO, 0x81, struct armkvm_core_regs)

@@ -2,8 +2,9 @@
  * Runs in the lab against /dev/armkvm: several threads make random calls over
  * a shared table of device, VM and vCPU fds that they close and recreate at
  * random, so ioctls race close (and fd numbers get reused under them), RUN of
- * a small guest races SET_REGS, IRQ_LINE, the irqchip calls, mmap/munmap of
- * the run page and of guest RAM, writes to the run page and signals. Prints
+ * a small guest races SET_REGS, IRQ_LINE, the irqchip calls, placing guest
+ * RAM (SET_USER_MEMORY_REGION), mmap/munmap of the run page and of guest RAM,
+ * writes to the run page and signals. Prints
  * the calls made by result and the guest's exits; exits non-zero on an errno
  * the ABI does not give or a call that does not return within 20 s (60 s for
  * CREATE_VM), and dies of its own fault if a mapping it writes goes wrong.
@@ -177,7 +178,7 @@ enum call {
     C_OPEN, C_CLOSE, C_VERSION, C_CHECK_EXT, C_MMAP_SIZE, C_CREATE_VM, C_CREATE_VCPU,
     C_CREATE_IRQCHIP, C_IRQ_LINE, C_GET_IRQCHIP, C_SET_IRQCHIP, C_RUN, C_GET_REGS,
     C_SET_REGS, C_GET_VFP, C_SET_VFP, C_GET_STATS, C_MMAP_RAM, C_MMAP_RUN, C_MUNMAP,
-    C_RANDOM_IOCTL, C_FORK, C_KICK, NCALLS, C_NONE = NCALLS
+    C_RANDOM_IOCTL, C_FORK, C_KICK, C_SET_MEMORY, NCALLS, C_NONE = NCALLS
 };
 
 static const char *const call_names[NCALLS] = {
@@ -185,6 +186,7 @@ static const char *const call_names[NCALLS] = {
     "CREATE_VM", "CREATE_VCPU", "CREATE_IRQCHIP", "IRQ_LINE", "GET_IRQCHIP",
     "SET_IRQCHIP", "RUN", "GET_REGS", "SET_REGS", "GET_VFP", "SET_VFP", "GET_STATS",
     "mmap RAM", "mmap run", "munmap", "random ioctl", "fork", "signal",
+    "SET_MEMORY_REGION",
 };
 
 /* The errnos the ABI gives (fd numbers reused under a call give EBADF, ENOTTY, ...). */
@@ -464,6 +466,31 @@ static void create_vcpu(struct worker *w, struct slot *s)
     }
 }
 
+/*
+ * Now and then, RAM placed through this mapping while RUNs race: where it
+ * is (most often), 16 MiB up, deleted, or at a wrong address. Moves after a
+ * RUN are refused (EBUSY); a guest whose RAM moved faults where it was.
+ */
+static void set_memory(struct worker *w, struct slot *s, int vm, void *p, size_t len)
+{
+    uint32_t r = rnd(&w->rng) % 100;
+    struct armkvm_userspace_memory_region m = {
+        .guest_phys_addr = __atomic_load_n(&s->gpa, __ATOMIC_RELAXED),
+        .memory_size = len, .userspace_addr = (uintptr_t)p,
+    };
+
+    if (r >= 30) {
+        return;
+    } else if (r < 5) {
+        m.guest_phys_addr += 16 << 20;
+    } else if (r < 8) {
+        m.memory_size = 0;
+    } else if (r < 10) {
+        m.userspace_addr += 4096 * (1 + rnd(&w->rng) % 4);
+    }
+    CALL(w, C_SET_MEMORY, ioctl(vm, ARMKVM_SET_USER_MEMORY_REGION, &m));
+}
+
 static void map_ram(struct worker *w, struct slot *s)
 {
     int vm = fd_of(&s->vm);
@@ -483,6 +510,7 @@ static void map_ram(struct worker *w, struct slot *s)
             write_code(p, len);
             s->ram = p;
             s->ram_len = len;
+            set_memory(w, s, vm, p, len);
         } else {
             CALL(w, C_MUNMAP, munmap(p, len));
         }
@@ -878,7 +906,7 @@ static void random_ioctl(struct worker *w, struct slot *s)
         ARMKVM_GET_VCPU_MMAP_SIZE, ARMKVM_CREATE_VCPU, ARMKVM_CREATE_IRQCHIP,
         ARMKVM_IRQ_LINE, ARMKVM_GET_IRQCHIP, ARMKVM_SET_IRQCHIP, ARMKVM_RUN,
         ARMKVM_GET_REGS, ARMKVM_SET_REGS, ARMKVM_GET_STATS, ARMKVM_GET_VFP,
-        ARMKVM_SET_VFP,
+        ARMKVM_SET_VFP, ARMKVM_SET_USER_MEMORY_REGION,
     };
     static const unsigned long args[] = { 0, 1, 16, 0xc0000000, 0xfffff000 };
     int *fds[] = { &s->dev, &s->vm, &s->vcpu };

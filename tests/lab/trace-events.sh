@@ -20,7 +20,10 @@ grep -m1 'armkvm_userspace_exit: ret 0 ' $t/trace | sed 's/^.*armkvm_userspace_e
 qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -nographic -no-reboot \
     -accel armkvm,mode=privileged -trace 'armkvm_*' -kernel "$1" >/tmp/qemu.out 2>&1
 echo "qemu with -trace: exit $?"
-for event in armkvm_create_vm armkvm_run_exit armkvm_mmio armkvm_hypercall; do
+for event in armkvm_create_vm armkvm_set_memory_region armkvm_run_exit armkvm_mmio \
+        armkvm_hypercall; do
     echo "$event: $(grep -c "$event " /tmp/qemu.out)"
 done
 grep -m1 'armkvm_mmio .*addr 0x9000' /tmp/qemu.out | sed 's/^.*armkvm_mmio/armkvm_mmio/'
+# Guest RAM reached the module through the MemoryListener, where the board put it.
+grep -m1 'armkvm_set_memory_region ' /tmp/qemu.out | sed 's/^.*armkvm_set_memory_region/armkvm_set_memory_region/'

@@ -172,7 +172,6 @@ static void armkvm_virt_init(MachineState *ms)
 {
     ArmkvmVirtState *s = ARMKVM_VIRT_MACHINE(ms);
     MemoryRegion *sysmem = get_system_memory();
-    MemoryRegion *ram;
 
     if (!s->ram_base) {
         s->ram_base = AKV_DEFAULT_RAM_BASE;
@@ -180,14 +179,12 @@ static void armkvm_virt_init(MachineState *ms)
     if (!armkvm_virt_check_ram(s, ms, &error_fatal)) {
         return;
     }
-    /* Running natively, guest RAM is the block the host module gave it. */
-    ram = armkvm_guest_ram(ms, &error_fatal);
     memcpy(s->map, armkvm_virt_fixed_map, sizeof(s->map));
     s->map[AKV_RAM].base = s->ram_base;
     s->map[AKV_RAM].size = ms->ram_size;
 
     armkvm_virt_create_cpus(ms);
-    memory_region_add_subregion(sysmem, s->ram_base, ram ? ram : ms->ram);
+    memory_region_add_subregion(sysmem, s->ram_base, ms->ram);
     s->arch_timer = arm_feature(&ARM_CPU(first_cpu)->env,
                                 ARM_FEATURE_GENERIC_TIMER) &&
                     armkvm_guest_has_ptimer();

@@ -11,11 +11,14 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/error-report.h"
 #include "cpu.h"
 #include "internals.h"
 #include "exec/cputlb.h"
+#include "armkvm-arm.h"
 #include "armkvm-regs.h"
 
+#include <sys/ioctl.h>
 #include <linux/armkvm.h>
 
 static const int armkvm_banked_modes[] = {
@@ -182,4 +185,39 @@ void armkvm_vfp_to_env(const struct armkvm_vfp_regs *vfp, CPUARMState *env)
     }
     vfp_set_fpscr(env, vfp->fpscr);
     env->vfp.xregs[ARM_VFP_FPEXC] = vfp->fpexc;
+}
+
+void armkvm_arch_put_registers(CPUState *cpu, int vcpu_fd)
+{
+    struct armkvm_core_regs regs;
+    struct armkvm_vfp_regs vfp;
+
+    armkvm_regs_from_env(cpu_env(cpu), &regs);
+    armkvm_vfp_from_env(cpu_env(cpu), &vfp);
+    if (ioctl(vcpu_fd, ARMKVM_SET_REGS, &regs) < 0) {
+        error_report("armkvm: vCPU %d: ARMKVM_SET_REGS: %s (pc 0x%08x, "
+                     "cpsr 0x%08x)", cpu->cpu_index, strerror(errno),
+                     regs.pc, regs.cpsr);
+        exit(1);
+    }
+    if (ioctl(vcpu_fd, ARMKVM_SET_VFP, &vfp) < 0) {
+        error_report("armkvm: vCPU %d: ARMKVM_SET_VFP: %s", cpu->cpu_index,
+                     strerror(errno));
+        exit(1);
+    }
+}
+
+void armkvm_arch_get_registers(CPUState *cpu, int vcpu_fd)
+{
+    struct armkvm_core_regs regs;
+    struct armkvm_vfp_regs vfp;
+
+    if (ioctl(vcpu_fd, ARMKVM_GET_REGS, &regs) < 0 ||
+        ioctl(vcpu_fd, ARMKVM_GET_VFP, &vfp) < 0) {
+        error_report("armkvm: vCPU %d: reading its registers: %s",
+                     cpu->cpu_index, strerror(errno));
+        exit(1);
+    }
+    armkvm_regs_to_env(&regs, cpu_env(cpu));
+    armkvm_vfp_to_env(&vfp, cpu_env(cpu));
 }

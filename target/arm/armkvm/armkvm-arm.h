@@ -1,0 +1,37 @@
+/*
+ * armkvm: what the accelerator's generic vCPU loop (accel/armkvm) asks of
+ * the ARM side (target/arm/armkvm), as accel/hvf asks target/arm/hvf.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef TARGET_ARM_ARMKVM_ARM_H
+#define TARGET_ARM_ARMKVM_ARM_H
+
+#include "hw/core/cpu.h"
+
+struct armkvm_run;
+
+/* CPUARMState into the module (armkvm-regs.c); exits QEMU if it refuses. */
+void armkvm_arch_put_registers(CPUState *cpu, int vcpu_fd);
+/* And back, the module's registers into CPUARMState. */
+void armkvm_arch_get_registers(CPUState *cpu, int vcpu_fd);
+
+/*
+ * A hypercall exit QEMU serves (armkvm-psci.c): PSCI, or NOT_SUPPORTED.
+ * Returns 0 to run on, EXCP_HLT or EXCP_INTERRUPT to leave the loop.
+ */
+int armkvm_arch_handle_hypercall(CPUState *cpu, struct armkvm_run *run);
+
+/* The guest's physical timer output, to where the board wired it (armkvm-timer.c). */
+void armkvm_arch_set_timer_output(CPUState *cpu, bool level);
+
+/*
+ * Refuses (exits QEMU) a guest image without ARMKVM_GUEST_MARKER near its
+ * entry point (armkvm-marker.c); checked once, before the first native
+ * instruction.
+ */
+void armkvm_arch_check_guest_aware(CPUState *cpu);
+
+#endif
