@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Linux guest's initramfs for tests, benchmark and demo: busybox, /init
-# (tests/lab/linux-guest-init) and /workload (tests/lab/guest-workload.c, static armhf).
+# (tests/lab/linux-guest-init), /workload (tests/lab/guest-workload.c, static armhf)
+# and /virtio-check (tests/lab/guest-virtio-check).
 #   build-linux-guest-initrd.sh [DIR]     (default build/linux-guest)
 # Writes DIR/workload and DIR/initrd.cpio.gz; prints the initramfs's path.
 set -euo pipefail
@@ -12,5 +13,6 @@ root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
 arm-linux-gnueabihf-gcc -static -O2 -Wall -Werror -o "$dir/workload" \
     "$ARMKVM_TOP/tests/lab/guest-workload.c"
 bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$dir/initrd.cpio.gz" --root "$root" \
-    --init "$ARMKVM_TOP/tests/lab/linux-guest-init" --file "$dir/workload:workload"
+    --init "$ARMKVM_TOP/tests/lab/linux-guest-init" --file "$dir/workload:workload" \
+    --file "$ARMKVM_TOP/tests/lab/guest-virtio-check:virtio-check"
 echo "$dir/initrd.cpio.gz"

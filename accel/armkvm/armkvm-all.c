@@ -93,6 +93,13 @@ static int armkvm_create_vm(MachineState *ms)
                      "(-M armkvm-virt)");
         return -EINVAL;
     }
+    /* Registers move one at a time, by ID: the first capability QEMU needs. */
+    if (ioctl(armkvm.dev.fd, ARMKVM_CHECK_EXTENSION, ARMKVM_CAP_ONE_REG) <= 0) {
+        error_report("armkvm: the loaded armkvm module cannot move registers "
+                     "by ID (no ARMKVM_CAP_ONE_REG): load the module built "
+                     "with this QEMU");
+        return -ENOTSUP;
+    }
     cfg.ram_gpa = object_property_get_uint(OBJECT(ms), "ram-base", &err);
     if (err) {
         error_report_err(err);

@@ -77,6 +77,13 @@ void armkvm_kick_vcpu_thread(CPUState *cpu);
 void armkvm_handle_interrupt(CPUState *cpu, int mask);
 void armkvm_cpu_synchronize_state(CPUState *cpu);
 void armkvm_cpu_mark_dirty(CPUState *cpu);
+/* CPUARMState is the newest: into the module before the next RUN. */
+void armkvm_put_registers(CPUState *cpu);
+
+/* One vCPU's RUN loop until it must leave it: an EXCP_* (armkvm-exit.c). */
+int armkvm_vcpu_exec(CPUState *cpu);
+/* Completes the last exit's instruction without entering the guest. */
+void armkvm_finish_pending(CPUState *cpu);
 
 /*
  * Guest RAM (armkvm-memory.c): the machine's memory backend and the listener

@@ -13,7 +13,13 @@
 
 struct armkvm_run;
 
-/* CPUARMState into the module (armkvm-regs.c); exits QEMU if it refuses. */
+/*
+ * A new vCPU: which of the registers QEMU knows the module has for it
+ * (ARMKVM_GET_REG_LIST; armkvm-regs.c). False with errp set if it cannot tell.
+ */
+bool armkvm_arch_init_vcpu(CPUState *cpu, int vcpu_fd, Error **errp);
+
+/* CPUARMState into the module, by register ID; exits QEMU if refused. */
 void armkvm_arch_put_registers(CPUState *cpu, int vcpu_fd);
 /* And back, the module's registers into CPUARMState. */
 void armkvm_arch_get_registers(CPUState *cpu, int vcpu_fd);

@@ -1,10 +1,14 @@
 /*
- * armkvm: moving a vCPU's register state between QEMU and the host module.
+ * armkvm: moving a vCPU's register state between QEMU and the host module,
+ * one register at a time by ID (ARMKVM_GET/SET_ONE_REG), from a table that
+ * says where each ID lives in CPUARMState (as target/arm/hvf syncs from
+ * its table). The module's GET_REG_LIST says which of them the vCPU has.
  *
  * CPUARMState keeps the current mode's r13, r14 and SPSR in regs[] and spsr
  * and the other modes' in the banked arrays; the module keeps every mode's
  * copy in its own slot. Flushing the current mode into the banks first makes
- * both directions a plain copy.
+ * both directions a plain copy. The CP15 registers are QEMU's AArch32
+ * non-secure views (armkvm-virt's CPUs have no EL3).
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -12,33 +16,128 @@
 
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
+#include "qapi/error.h"
 #include "cpu.h"
 #include "internals.h"
 #include "exec/cputlb.h"
 #include "armkvm-arm.h"
-#include "armkvm-regs.h"
 
 #include <sys/ioctl.h>
 #include <linux/armkvm.h>
 
-static const int armkvm_banked_modes[] = {
-    ARM_CPU_MODE_SVC, ARM_CPU_MODE_ABT, ARM_CPU_MODE_UND, ARM_CPU_MODE_IRQ,
+typedef enum ArmkvmEnvKind {
+    ARMKVM_ENV_FIELD,       /* a field of CPUARMState: offset, size */
+    ARMKVM_ENV_CPSR,        /* cpsr_read(), cpsr_write() */
+    ARMKVM_ENV_FPSCR,       /* vfp_get_fpscr(), vfp_set_fpscr() */
+} ArmkvmEnvKind;
+
+typedef struct ArmkvmRegDesc {
+    uint64_t id;
+    ArmkvmEnvKind kind;
+    uint32_t offset;
+    uint8_t size;
+} ArmkvmRegDesc;
+
+#define ENV(id_, field) \
+    { (id_), ARMKVM_ENV_FIELD, offsetof(CPUARMState, field), \
+      sizeof_field(CPUARMState, field) }
+#define CORE(n, field)  ENV(ARMKVM_REG_CORE(n), field)
+#define CP15(crn, opc1, crm, opc2, field) \
+    ENV(ARMKVM_REG_CP15(crn, opc1, crm, opc2), cp15.field)
+#define VFP_D(n)        ENV(ARMKVM_REG_VFP_D(n), vfp.zregs[(n) / 2].d[(n) % 2])
+
+static const ArmkvmRegDesc armkvm_regs[] = {
+    CORE(0, regs[0]), CORE(1, regs[1]), CORE(2, regs[2]), CORE(3, regs[3]),
+    CORE(4, regs[4]), CORE(5, regs[5]), CORE(6, regs[6]), CORE(7, regs[7]),
+    CORE(8, usr_regs[0]), CORE(9, usr_regs[1]), CORE(10, usr_regs[2]),
+    CORE(11, usr_regs[3]), CORE(12, usr_regs[4]),
+    CORE(13, banked_r13[BANK_USRSYS]), CORE(14, banked_r14[BANK_USRSYS]),
+    CORE(15, regs[15]),
+    { ARMKVM_REG_CORE(16), ARMKVM_ENV_CPSR },
+    /* sp, lr, spsr of SVC, ABT, UND, IRQ (r14_bank_number() is bank_number()) */
+    CORE(17, banked_r13[BANK_SVC]), CORE(18, banked_r14[BANK_SVC]),
+    CORE(19, banked_spsr[BANK_SVC]),
+    CORE(20, banked_r13[BANK_ABT]), CORE(21, banked_r14[BANK_ABT]),
+    CORE(22, banked_spsr[BANK_ABT]),
+    CORE(23, banked_r13[BANK_UND]), CORE(24, banked_r14[BANK_UND]),
+    CORE(25, banked_spsr[BANK_UND]),
+    CORE(26, banked_r13[BANK_IRQ]), CORE(27, banked_r14[BANK_IRQ]),
+    CORE(28, banked_spsr[BANK_IRQ]),
+    CORE(29, cp15.vbar_el[1]),
+    CP15(1, 0, 0, 0, sctlr_el[1]),
+    CP15(2, 0, 0, 0, ttbr0_el[1]),
+    CP15(2, 0, 0, 1, ttbr1_el[1]),
+    CP15(2, 0, 0, 2, tcr_el[1]),
+    CP15(3, 0, 0, 0, dacr_ns),
+    CP15(5, 0, 0, 0, dfsr_ns),
+    CP15(5, 0, 0, 1, ifsr_ns),
+    CP15(6, 0, 0, 0, dfar_ns),
+    CP15(6, 0, 0, 2, ifar_ns),
+    CP15(10, 0, 2, 0, mair0_ns),        /* PRRR */
+    CP15(10, 0, 2, 1, mair1_ns),        /* NMRR */
+    CP15(13, 0, 0, 1, contextidr_el[1]),
+    CP15(13, 0, 0, 2, tpidr_el[0]),     /* TPIDRURW */
+    CP15(13, 0, 0, 3, tpidrro_el[0]),   /* TPIDRURO */
+    CP15(13, 0, 0, 4, tpidr_el[1]),     /* TPIDRPRW */
+    CP15(14, 0, 1, 0, c14_cntkctl),
+    CP15(14, 0, 2, 1, c14_timer[GTIMER_PHYS].ctl),
+    ENV(ARMKVM_REG_CP15_64(2, 14), cp15.c14_timer[GTIMER_PHYS].cval),
+    VFP_D(0), VFP_D(1), VFP_D(2), VFP_D(3),
+    VFP_D(4), VFP_D(5), VFP_D(6), VFP_D(7),
+    VFP_D(8), VFP_D(9), VFP_D(10), VFP_D(11),
+    VFP_D(12), VFP_D(13), VFP_D(14), VFP_D(15),
+    VFP_D(16), VFP_D(17), VFP_D(18), VFP_D(19),
+    VFP_D(20), VFP_D(21), VFP_D(22), VFP_D(23),
+    VFP_D(24), VFP_D(25), VFP_D(26), VFP_D(27),
+    VFP_D(28), VFP_D(29), VFP_D(30), VFP_D(31),
+    { ARMKVM_REG_VFP_FPSCR, ARMKVM_ENV_FPSCR },
+    ENV(ARMKVM_REG_VFP_FPEXC, vfp.xregs[ARM_VFP_FPEXC]),
 };
 
-static uint32_t *armkvm_bank(struct armkvm_core_regs *regs, int mode)
+/* Which table entries the module's vCPUs have (every vCPU of a VM alike). */
+static bool armkvm_reg_present[ARRAY_SIZE(armkvm_regs)];
+
+static unsigned armkvm_id_size(uint64_t id)
 {
-    switch (mode) {
-    case ARM_CPU_MODE_SVC:
-        return regs->svc;
-    case ARM_CPU_MODE_ABT:
-        return regs->abt;
-    case ARM_CPU_MODE_UND:
-        return regs->und;
-    case ARM_CPU_MODE_IRQ:
-        return regs->irq;
-    default:
-        g_assert_not_reached();
+    return (id & ARMKVM_REG_SIZE_MASK) == ARMKVM_REG_SIZE_U64 ? 8 : 4;
+}
+
+bool armkvm_arch_init_vcpu(CPUState *cpu, int vcpu_fd, Error **errp)
+{
+    struct armkvm_reg_list probe = { .n = 0 };
+    g_autofree struct armkvm_reg_list *list = NULL;
+    int unknown = 0;
+
+    if (ioctl(vcpu_fd, ARMKVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
+        error_setg_errno(errp, errno, "armkvm: vCPU %d: ARMKVM_GET_REG_LIST "
+                         "gave no size", cpu->cpu_index);
+        return false;
     }
+    list = g_malloc0(sizeof(*list) + probe.n * sizeof(list->reg[0]));
+    list->n = probe.n;
+    if (ioctl(vcpu_fd, ARMKVM_GET_REG_LIST, list) < 0) {
+        error_setg_errno(errp, errno, "armkvm: vCPU %d: ARMKVM_GET_REG_LIST",
+                         cpu->cpu_index);
+        return false;
+    }
+    memset(armkvm_reg_present, 0, sizeof(armkvm_reg_present));
+    for (uint64_t i = 0; i < list->n; i++) {
+        int j;
+
+        for (j = 0; j < ARRAY_SIZE(armkvm_regs); j++) {
+            if (armkvm_regs[j].id == list->reg[i]) {
+                armkvm_reg_present[j] = true;
+                break;
+            }
+        }
+        unknown += j == ARRAY_SIZE(armkvm_regs);
+    }
+    if (unknown) {
+        /* A newer module's mode: its state would not survive savevm. */
+        warn_report("armkvm: the module has %d registers this QEMU does not "
+                    "know; they are left to the module", unknown);
+    }
+    return true;
 }
 
 /* Current mode's r8-r14 and SPSR into the banks, so the banks are complete. */
@@ -71,153 +170,113 @@ static void armkvm_load_current_bank(CPUARMState *env)
     env->spsr = env->banked_spsr[bank_number(mode)];
 }
 
-/*
- * The CP15 state a privileged-mode guest owns, in QEMU's AArch32 non-secure
- * views (armkvm-virt's CPUs have no EL3). The module honours only SCTLR.M
- * and reports the rest of SCTLR as the hardware applies it.
- */
-static void armkvm_cp15_from_env(CPUARMState *env, struct armkvm_cp15_regs *c)
+static uint64_t armkvm_env_read(CPUARMState *env, const ArmkvmRegDesc *r)
 {
-    c->sctlr = env->cp15.sctlr_el[1];
-    c->ttbr0 = env->cp15.ttbr0_el[1];
-    c->ttbr1 = env->cp15.ttbr1_el[1];
-    c->ttbcr = env->cp15.tcr_el[1];
-    c->dacr = env->cp15.dacr_ns;
-    c->prrr = env->cp15.mair0_ns;
-    c->nmrr = env->cp15.mair1_ns;
-    c->contextidr = env->cp15.contextidr_el[1];
-    c->tpidrurw = env->cp15.tpidr_el[0];
-    c->tpidruro = env->cp15.tpidrro_el[0];
-    c->tpidrprw = env->cp15.tpidr_el[1];
-    c->dfsr = env->cp15.dfsr_ns;
-    c->dfar = env->cp15.dfar_ns;
-    c->ifsr = env->cp15.ifsr_ns;
-    c->ifar = env->cp15.ifar_ns;
-    c->cntp_ctl = env->cp15.c14_timer[GTIMER_PHYS].ctl;
-    c->cntp_cval_lo = env->cp15.c14_timer[GTIMER_PHYS].cval;
-    c->cntp_cval_hi = env->cp15.c14_timer[GTIMER_PHYS].cval >> 32;
-    c->cntkctl = env->cp15.c14_cntkctl;
-}
+    void *field = (char *)env + r->offset;
 
-static void armkvm_cp15_to_env(const struct armkvm_cp15_regs *c,
-                               CPUARMState *env)
-{
-    env->cp15.sctlr_el[1] = c->sctlr;
-    env->cp15.ttbr0_el[1] = c->ttbr0;
-    env->cp15.ttbr1_el[1] = c->ttbr1;
-    env->cp15.tcr_el[1] = c->ttbcr;
-    env->cp15.dacr_ns = c->dacr;
-    env->cp15.mair0_ns = c->prrr;
-    env->cp15.mair1_ns = c->nmrr;
-    env->cp15.contextidr_el[1] = c->contextidr;
-    env->cp15.tpidr_el[0] = c->tpidrurw;
-    env->cp15.tpidrro_el[0] = c->tpidruro;
-    env->cp15.tpidr_el[1] = c->tpidrprw;
-    env->cp15.dfsr_ns = c->dfsr;
-    env->cp15.dfar_ns = c->dfar;
-    env->cp15.ifsr_ns = c->ifsr;
-    env->cp15.ifar_ns = c->ifar;
-    env->cp15.c14_timer[GTIMER_PHYS].ctl = c->cntp_ctl;
-    env->cp15.c14_timer[GTIMER_PHYS].cval =
-        ((uint64_t)c->cntp_cval_hi << 32) | c->cntp_cval_lo;
-    env->cp15.c14_cntkctl = c->cntkctl;
-    /* The translation regime changed behind TCG's back. */
-    tlb_flush(env_cpu(env));
-}
-
-void armkvm_regs_from_env(CPUARMState *env, struct armkvm_core_regs *regs)
-{
-    armkvm_flush_current_bank(env);
-    memcpy(regs->usr, env->regs, 8 * sizeof(uint32_t));
-    memcpy(regs->usr + 8, env->usr_regs, 5 * sizeof(uint32_t));
-    regs->usr[13] = env->banked_r13[BANK_USRSYS];
-    regs->usr[14] = env->banked_r14[BANK_USRSYS];
-    regs->pc = env->regs[15];
-    regs->cpsr = cpsr_read(env);
-    regs->vbar = env->cp15.vbar_el[1];
-    armkvm_cp15_from_env(env, &regs->cp15);
-    for (int i = 0; i < ARRAY_SIZE(armkvm_banked_modes); i++) {
-        uint32_t *bank = armkvm_bank(regs, armkvm_banked_modes[i]);
-
-        bank[0] = env->banked_r13[bank_number(armkvm_banked_modes[i])];
-        bank[1] = env->banked_r14[r14_bank_number(armkvm_banked_modes[i])];
-        bank[2] = env->banked_spsr[bank_number(armkvm_banked_modes[i])];
+    switch (r->kind) {
+    case ARMKVM_ENV_CPSR:
+        return cpsr_read(env);
+    case ARMKVM_ENV_FPSCR:
+        return vfp_get_fpscr(env);
+    default:
+        return r->size == 8 ? *(uint64_t *)field : *(uint32_t *)field;
     }
 }
 
-void armkvm_regs_to_env(const struct armkvm_core_regs *regs, CPUARMState *env)
+/* CPSR is left to the caller: it switches banks, so it goes last. */
+static void armkvm_env_write(CPUARMState *env, const ArmkvmRegDesc *r,
+                             uint64_t v)
 {
-    armkvm_flush_current_bank(env);
-    memcpy(env->regs, regs->usr, 8 * sizeof(uint32_t));
-    memcpy(env->usr_regs, regs->usr + 8, 5 * sizeof(uint32_t));
-    env->banked_r13[BANK_USRSYS] = regs->usr[13];
-    env->banked_r14[BANK_USRSYS] = regs->usr[14];
-    for (int i = 0; i < ARRAY_SIZE(armkvm_banked_modes); i++) {
-        const uint32_t *bank = armkvm_bank((struct armkvm_core_regs *)regs,
-                                           armkvm_banked_modes[i]);
+    void *field = (char *)env + r->offset;
 
-        env->banked_r13[bank_number(armkvm_banked_modes[i])] = bank[0];
-        env->banked_r14[r14_bank_number(armkvm_banked_modes[i])] = bank[1];
-        env->banked_spsr[bank_number(armkvm_banked_modes[i])] = bank[2];
+    switch (r->kind) {
+    case ARMKVM_ENV_CPSR:
+        break;
+    case ARMKVM_ENV_FPSCR:
+        vfp_set_fpscr(env, v);
+        break;
+    default:
+        if (r->size == 8) {
+            *(uint64_t *)field = v;
+        } else {
+            *(uint32_t *)field = v;
+        }
     }
-    env->regs[15] = regs->pc;
-    env->cp15.vbar_el[1] = regs->vbar;
-    armkvm_cp15_to_env(&regs->cp15, env);
-    /* Raw: no bank switch here, the banks are already complete. */
-    cpsr_write(env, regs->cpsr, 0xffffffff, CPSRWriteRaw);
-    armkvm_load_current_bank(env);
-    arm_rebuild_hflags(env);
 }
 
-void armkvm_vfp_from_env(CPUARMState *env, struct armkvm_vfp_regs *vfp)
+/* One register through its ID; the value travels in the ID's size. */
+static int armkvm_one_reg(int vcpu_fd, unsigned long request, uint64_t id,
+                          uint64_t *v)
 {
-    for (int i = 0; i < 32; i++) {
-        vfp->d[i] = *aa32_vfp_dreg(env, i);
-    }
-    vfp->fpscr = vfp_get_fpscr(env);
-    vfp->fpexc = env->vfp.xregs[ARM_VFP_FPEXC];
-}
+    uint32_t v32 = *v;
+    struct armkvm_one_reg reg = {
+        .id = id,
+        .addr = armkvm_id_size(id) == 8 ? (uintptr_t)v : (uintptr_t)&v32,
+    };
+    int ret = ioctl(vcpu_fd, request, &reg);
 
-void armkvm_vfp_to_env(const struct armkvm_vfp_regs *vfp, CPUARMState *env)
-{
-    for (int i = 0; i < 32; i++) {
-        *aa32_vfp_dreg(env, i) = vfp->d[i];
+    if (armkvm_id_size(id) == 4) {
+        *v = v32;
     }
-    vfp_set_fpscr(env, vfp->fpscr);
-    env->vfp.xregs[ARM_VFP_FPEXC] = vfp->fpexc;
+    return ret < 0 ? -errno : 0;
 }
 
 void armkvm_arch_put_registers(CPUState *cpu, int vcpu_fd)
 {
-    struct armkvm_core_regs regs;
-    struct armkvm_vfp_regs vfp;
+    CPUARMState *env = cpu_env(cpu);
 
-    armkvm_regs_from_env(cpu_env(cpu), &regs);
-    armkvm_vfp_from_env(cpu_env(cpu), &vfp);
-    if (ioctl(vcpu_fd, ARMKVM_SET_REGS, &regs) < 0) {
-        error_report("armkvm: vCPU %d: ARMKVM_SET_REGS: %s (pc 0x%08x, "
-                     "cpsr 0x%08x)", cpu->cpu_index, strerror(errno),
-                     regs.pc, regs.cpsr);
-        exit(1);
-    }
-    if (ioctl(vcpu_fd, ARMKVM_SET_VFP, &vfp) < 0) {
-        error_report("armkvm: vCPU %d: ARMKVM_SET_VFP: %s", cpu->cpu_index,
-                     strerror(errno));
-        exit(1);
+    armkvm_flush_current_bank(env);
+    for (int i = 0; i < ARRAY_SIZE(armkvm_regs); i++) {
+        uint64_t v;
+        int ret;
+
+        if (!armkvm_reg_present[i]) {
+            continue;
+        }
+        v = armkvm_env_read(env, &armkvm_regs[i]);
+        ret = armkvm_one_reg(vcpu_fd, ARMKVM_SET_ONE_REG, armkvm_regs[i].id,
+                             &v);
+        if (ret) {
+            error_report("armkvm: vCPU %d: setting register 0x%016" PRIx64
+                         " to 0x%" PRIx64 ": %s (pc 0x%08x, cpsr 0x%08x)",
+                         cpu->cpu_index, armkvm_regs[i].id, v, strerror(-ret),
+                         env->regs[15], cpsr_read(env));
+            exit(1);
+        }
     }
 }
 
 void armkvm_arch_get_registers(CPUState *cpu, int vcpu_fd)
 {
-    struct armkvm_core_regs regs;
-    struct armkvm_vfp_regs vfp;
+    CPUARMState *env = cpu_env(cpu);
+    uint64_t cpsr = cpsr_read(env);
 
-    if (ioctl(vcpu_fd, ARMKVM_GET_REGS, &regs) < 0 ||
-        ioctl(vcpu_fd, ARMKVM_GET_VFP, &vfp) < 0) {
-        error_report("armkvm: vCPU %d: reading its registers: %s",
-                     cpu->cpu_index, strerror(errno));
-        exit(1);
+    armkvm_flush_current_bank(env);
+    for (int i = 0; i < ARRAY_SIZE(armkvm_regs); i++) {
+        uint64_t v = 0;
+        int ret;
+
+        if (!armkvm_reg_present[i]) {
+            continue;
+        }
+        ret = armkvm_one_reg(vcpu_fd, ARMKVM_GET_ONE_REG, armkvm_regs[i].id,
+                             &v);
+        if (ret) {
+            error_report("armkvm: vCPU %d: reading register 0x%016" PRIx64
+                         ": %s", cpu->cpu_index, armkvm_regs[i].id,
+                         strerror(-ret));
+            exit(1);
+        }
+        if (armkvm_regs[i].kind == ARMKVM_ENV_CPSR) {
+            cpsr = v;
+        }
+        armkvm_env_write(env, &armkvm_regs[i], v);
     }
-    armkvm_regs_to_env(&regs, cpu_env(cpu));
-    armkvm_vfp_to_env(&vfp, cpu_env(cpu));
+    /* Raw: no bank switch here, the banks are already complete. */
+    cpsr_write(env, cpsr, 0xffffffff, CPSRWriteRaw);
+    armkvm_load_current_bank(env);
+    /* The translation regime changed behind TCG's back. */
+    tlb_flush(cpu);
+    arm_rebuild_hflags(env);
 }
