@@ -173,21 +173,8 @@ int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
 	struct armkvm_vm *vm = vcpu->vm;
 	u32 *table;
 
-	hw->contextidr = c->contextidr;
-	hw->tpidrurw = c->tpidrurw;
-	hw->tpidruro = c->tpidruro;
-	hw->tpidrprw = c->tpidrprw;
-	hw->dfsr = c->dfsr;
-	hw->dfar = c->dfar;
-	hw->ifsr = c->ifsr;
-	hw->ifar = c->ifar;
+	*hw = *c;			/* the same layout: the guest's view, then what differs */
 	if (armkvm_guest_mmu_on(vcpu)) {
-		hw->ttbr0 = c->ttbr0;
-		hw->ttbr1 = c->ttbr1;
-		hw->ttbcr = c->ttbcr;
-		hw->dacr = c->dacr;
-		hw->prrr = c->prrr;
-		hw->nmrr = c->nmrr;
 		table = armkvm_regime_table(vm, hw);
 		if (!table)
 			return -EINVAL;
@@ -195,7 +182,6 @@ int armkvm_mmu_prepare(struct armkvm_vcpu *vcpu)
 	} else {
 		/* The table walk attributes (low bits) follow the host's own TTBR0. */
 		hw->ttbr0 = page_to_phys(vm->l1_page) | (armkvm_host_ttbr0() & 0x7f);
-		hw->ttbr1 = c->ttbr1;
 		hw->ttbcr = 0;
 		hw->dacr = MMU_OFF_DACR;
 		asm volatile("mrc p15, 0, %0, c10, c2, 0" : "=r" (hw->prrr));
