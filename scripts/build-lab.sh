@@ -7,7 +7,8 @@ set -euo pipefail
 
 root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
 module=$(bash "$ARMKVM_TOP/scripts/build-module.sh")
-qemu=$(bash "$ARMKVM_TOP/scripts/build-qemu.sh" armhf)/qemu-system-arm
+qemu_bld=$(bash "$ARMKVM_TOP/scripts/build-qemu.sh" armhf)
+qemu=$qemu_bld/qemu-system-arm
 lab="$ARMKVM_BUILD/lab"
 mkdir -p "$lab"
 
@@ -27,7 +28,8 @@ bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$lab/initrd.cpio.gz" --root "$root" \
     --file "$module:lib/armkvm/armkvm.ko" \
     --file "$ARMKVM_TOP/lab/qmp-after:bin/qmp-after" \
     --file "$ARMKVM_TOP/lab/host-health:bin/host-health" \
-    --binary "$qemu:bin/qemu-system-arm"
+    --binary "$qemu:bin/qemu-system-arm" \
+    --binary "$qemu_bld/qemu-img:bin/qemu-img"
 
 # The lab's exact inputs, for the record.
 {

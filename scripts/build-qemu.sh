@@ -17,12 +17,11 @@ done
 export PATH="$wrap:$PATH"
 
 flags=(--python=/usr/bin/python3 --target-list=arm-softmmu --disable-download
-       --disable-docs --disable-tools --disable-werror --without-default-features
+       --disable-docs --enable-tools --disable-werror --without-default-features
        --without-default-devices --with-devices-arm=armkvm --enable-fdt=system
-       --enable-tcg --disable-install-blobs)
+       --enable-tcg --disable-install-blobs --enable-slirp --enable-virtfs)
 case "$host" in
 native)
-    flags+=(--enable-slirp)
     ;;
 armhf)
     sysroot=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
@@ -46,7 +45,7 @@ if [ "$(cat "$bld/.armkvm-key" 2>/dev/null)" != "$key" ]; then
     echo "$key" >"$bld/.armkvm-key"
 fi
 start=$(date +%s)
-targets=(qemu-system-arm)
+targets=(qemu-system-arm qemu-img)
 [ "$host" = native ] && targets+=(tests/qtest/armkvm-virt-test tests/qtest/armkvm-accel-test)
 ninja -C "$bld" "${targets[@]}" >&2
 log "QEMU $QEMU_DEB_VERSION ($host) built in $(elapsed "$start") s"
