@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-pkgs=libglib2.0-dev,libpixman-1-dev,libfdt-dev,zlib1g-dev,libslirp-dev,libattr1-dev,busybox-static,linux-image-armmp,linux-headers-armmp
+pkgs=libglib2.0-dev,libpixman-1-dev,libfdt-dev,zlib1g-dev,libslirp-dev,busybox-static,linux-image-armmp,linux-headers-armmp
 key=$(echo "$pkgs" | sha256sum | cut -c1-12)
 root="$ARMKVM_CACHE/armhf-root-$key"
 if [ ! -e "$root/.armkvm-done" ]; then

@@ -7,7 +7,7 @@ bash "$ARMKVM_TOP/scripts/setup-apt.sh"
 
 # Build machine: QEMU's build (meson >= 1.5 and pycotap come from backports).
 pkgs=(build-essential pkg-config ninja-build flex bison python3-venv ccache dpkg-dev
-      libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libslirp-dev libattr1-dev
+      libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libslirp-dev
       device-tree-compiler cpio xz-utils zstd file kmod bc
       gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf libc6-dev-armhf-cross
       mmdebstrap)
