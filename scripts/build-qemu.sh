@@ -19,7 +19,8 @@ export PATH="$wrap:$PATH"
 flags=(--python=/usr/bin/python3 --target-list=arm-softmmu --disable-download
        --disable-docs --enable-tools --disable-werror --without-default-features
        --without-default-devices --with-devices-arm=armkvm --enable-fdt=system
-       --enable-tcg --disable-install-blobs --enable-slirp --enable-attr --enable-virtfs)
+       --enable-tcg --disable-install-blobs --enable-slirp --enable-attr --enable-virtfs
+       --enable-vhost-kernel --enable-vhost-net)
 case "$host" in
 native)
     ;;
