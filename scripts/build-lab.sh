@@ -21,10 +21,18 @@ arm-linux-gnueabihf-gcc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0x0 -DL
     -Wl,-e,_start -o "$lab/lab-boot-hyp.elf" "$ARMKVM_TOP/lab/firmware/lab-boot.S"
 arm-linux-gnueabihf-objcopy -O binary "$lab/lab-boot-hyp.elf" "$lab/lab-boot-hyp.bin"
 
+# Tools the lab host and the guest share: TCP transfers (network tests, bench-io) and
+# self-checking disk blocks (integrity tests), O_DIRECT block figures (bench-io).
+for t in tcpio blkpattern blkbench; do
+    arm-linux-gnueabihf-gcc -static -O2 -Wall -Werror -o "$lab/$t" "$ARMKVM_TOP/tests/lab/$t.c"
+done
+
 kernel=$(ls "$root"/boot/vmlinuz-*-armmp | tail -n 1)
 cp -u "$kernel" "$lab/vmlinuz"
 bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$lab/initrd.cpio.gz" --root "$root" \
-    --init "$ARMKVM_TOP/lab/init" \
+    --init "$ARMKVM_TOP/lab/init" --module tun --module vhost_net \
+    --file "$lab/tcpio:bin/tcpio" --file "$lab/blkpattern:bin/blkpattern" \
+    --file "$lab/blkbench:bin/blkbench" \
     --file "$module:lib/armkvm/armkvm.ko" \
     --file "$ARMKVM_TOP/lab/qmp-after:bin/qmp-after" \
     --file "$ARMKVM_TOP/lab/host-health:bin/host-health" \

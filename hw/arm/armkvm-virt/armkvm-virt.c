@@ -154,9 +154,20 @@ static void armkvm_virt_create_virtio(ArmkvmVirtState *s)
      * transports from the top down gives the first -device the lowest address.
      */
     for (int i = AKV_NUM_VIRTIO - 1; i >= 0; i--) {
-        sysbus_create_simple("virtio-mmio",
-                             s->map[AKV_VIRTIO].base + i * AKV_VIRTIO_SIZE,
-                             qdev_get_gpio_in(s->gic, AKV_SPI_VIRTIO + i));
+        DeviceState *dev = qdev_new("virtio-mmio");
+
+        /*
+         * Virtio 1.x unless asked: the machine's compat property (or a
+         * user's -global) has already set "force-legacy".
+         */
+        if (s->virtio_legacy) {
+            qdev_prop_set_bit(dev, "force-legacy", true);
+        }
+        sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_fatal);
+        sysbus_mmio_map(SYS_BUS_DEVICE(dev), 0,
+                        s->map[AKV_VIRTIO].base + i * AKV_VIRTIO_SIZE);
+        sysbus_connect_irq(SYS_BUS_DEVICE(dev), 0,
+                           qdev_get_gpio_in(s->gic, AKV_SPI_VIRTIO + i));
     }
 }
 
@@ -217,6 +228,16 @@ static void armkvm_virt_set_ram_base(Object *obj, Visitor *v, const char *name,
     visit_type_uint64(v, name, &ARMKVM_VIRT_MACHINE(obj)->ram_base, errp);
 }
 
+static bool armkvm_virt_get_virtio_legacy(Object *obj, Error **errp)
+{
+    return ARMKVM_VIRT_MACHINE(obj)->virtio_legacy;
+}
+
+static void armkvm_virt_set_virtio_legacy(Object *obj, bool value, Error **errp)
+{
+    ARMKVM_VIRT_MACHINE(obj)->virtio_legacy = value;
+}
+
 static void armkvm_virt_instance_init(Object *obj)
 {
     ARMKVM_VIRT_MACHINE(obj)->ram_base = 0;     /* auto: see the description */
@@ -257,6 +278,14 @@ static void armkvm_virt_class_init(ObjectClass *oc, void *data)
         "Guest-physical address of RAM (16 MiB aligned, below 4 GiB); "
         "0 (default): 0x40000000, or under -accel armkvm's privileged mode "
         "the RAM's host-physical address (guest page tables need it)");
+
+    object_class_property_add_bool(oc, "virtio-legacy",
+                                   armkvm_virt_get_virtio_legacy,
+                                   armkvm_virt_set_virtio_legacy);
+    object_class_property_set_description(oc, "virtio-legacy",
+        "Legacy (pre-1.0, version 1) virtio-mmio transports, for guests "
+        "whose drivers predate virtio 1.0 (Linux before 4.0); default off: "
+        "virtio 1.x transports (version 2)");
 }
 
 static const TypeInfo armkvm_virt_info = {

@@ -56,6 +56,7 @@ struct ArmkvmVirtState {
     MachineState parent_obj;
 
     uint64_t ram_base;
+    bool virtio_legacy;         /* pre-1.0 virtio-mmio transports (version 1) */
     ArmkvmVirtRegion map[AKV_NR_REGIONS];
     DeviceState *gic;
     bool arch_timer;            /* the guest gets the CPU's generic timer */
