@@ -36,7 +36,8 @@ static int armkvm_check_user_mapping(struct file *vm_file, u64 uaddr, u64 size)
 	vma = vma_lookup(mm, uaddr);
 	if (vma) {
 		ret = -EINVAL;
-		if (vma->vm_file == vm_file && !vma->vm_pgoff && vma->vm_start == uaddr &&
+		if (vma->vm_file == vm_file && (vma->vm_flags & VM_SHARED) && !vma->vm_pgoff &&
+		    vma->vm_start == uaddr &&
 		    size <= vma->vm_end - vma->vm_start)
 			ret = 0;
 	}

@@ -141,18 +141,29 @@ static bool armkvm_ram_from_buddy(unsigned int order, u64 align)
  */
 static struct page *armkvm_alloc_ram(unsigned int order, u64 align)
 {
-	if (armkvm_ram_from_buddy(order, align))
-		return alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN, order);
-	return armkvm_alloc_contig(1ul << order,
-				   max_t(unsigned long, 1ul << order, align >> PAGE_SHIFT));
+	struct page *page;
+
+	if (!armkvm_ram_from_buddy(order, align))
+		return armkvm_alloc_contig(1ul << order,
+					   max_t(unsigned long, 1ul << order, align >> PAGE_SHIFT));
+	page = alloc_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN, order);
+	/* One reference per page, as a contiguous range has: see armkvm_vm_fault(). */
+	if (page)
+		split_page(page, order);
+	return page;
 }
 
+/*
+ * Each page drops our reference alone: a page that userspace still has
+ * pinned (O_DIRECT in flight, vmsplice) goes back to the allocator when
+ * that pin goes, not under it.
+ */
 static void armkvm_free_ram(struct armkvm_vm *vm)
 {
-	if (armkvm_ram_from_buddy(vm->ram_order, vm->ram_align))
-		__free_pages(vm->ram, vm->ram_order);
-	else
-		free_contig_range(page_to_pfn(vm->ram), 1ul << vm->ram_order);
+	unsigned long i;
+
+	for (i = 0; i < (1ul << vm->ram_order); i++)
+		put_page(vm->ram + i);
 }
 
 static void armkvm_vm_free(struct armkvm_vm *vm)
@@ -174,16 +185,41 @@ static int armkvm_vm_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/*
+ * Guest RAM reaches userspace as ordinary pages, not a PFN map, so that
+ * get_user_pages() works on it: QEMU's O_DIRECT disk I/O (cache=none) and
+ * vhost pin the guest's buffers. Each fault takes a page reference that the
+ * mapping drops when it goes.
+ */
+static vm_fault_t armkvm_vm_fault(struct vm_fault *vmf)
+{
+	struct armkvm_vm *vm = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff >= vm->ram_size >> PAGE_SHIFT)
+		return VM_FAULT_SIGBUS;
+	vmf->page = vm->ram + vmf->pgoff;
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct armkvm_vm_ram_ops = {
+	.fault = armkvm_vm_fault,
+};
+
 static int armkvm_vm_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	struct armkvm_vm *vm = filp->private_data;
 	unsigned long len = vma->vm_end - vma->vm_start;
 
+	/* A private mapping would give the caller copies the guest never sees. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
 	if (vma->vm_pgoff > vm->ram_size >> PAGE_SHIFT ||
 	    len > vm->ram_size - (vma->vm_pgoff << PAGE_SHIFT))
 		return -EINVAL;
-	return remap_pfn_range(vma, vma->vm_start, page_to_pfn(vm->ram) + vma->vm_pgoff,
-			       len, vma->vm_page_prot);
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_ops = &armkvm_vm_ram_ops;
+	return 0;
 }
 
 static long armkvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long arg)

@@ -33,6 +33,7 @@ bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$lab/initrd.cpio.gz" --root "$root" \
     --init "$ARMKVM_TOP/lab/init" --module tun --module vhost_net \
     --file "$lab/tcpio:bin/tcpio" --file "$lab/blkpattern:bin/blkpattern" \
     --file "$lab/blkbench:bin/blkbench" \
+    --file "$(ls "$root"/lib/modules/*/kernel/drivers/block/brd.ko):lib/modules/brd.ko" \
     --file "$module:lib/armkvm/armkvm.ko" \
     --file "$ARMKVM_TOP/lab/qmp-after:bin/qmp-after" \
     --file "$ARMKVM_TOP/lab/host-health:bin/host-health" \
