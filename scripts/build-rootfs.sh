@@ -55,13 +55,15 @@ if [ ! -e "$out/rootfs.ext4" ]; then
     rm "$stage/.armkvm-done" "$stage/armkvm-packages.txt"
     # What the unrun maintainer scripts would have done, as far as this guest needs it:
     # users and groups (base-passwd), /etc/mtab (util-linux's findmnt, e2fsck), a host name,
-    # awk (mawk's alternative).
+    # awk (mawk's alternative), root's shell start-up files (base-files).
     cp "$stage/usr/share/base-passwd/passwd.master" "$stage/etc/passwd"
     cp "$stage/usr/share/base-passwd/group.master" "$stage/etc/group"
     ln -sfn ../proc/self/mounts "$stage/etc/mtab"
     echo armkvm-guest >"$stage/etc/hostname"
     ln -sfn /usr/bin/mawk "$stage/etc/alternatives/awk"
     ln -sfn /etc/alternatives/awk "$stage/usr/bin/awk"
+    cp "$stage/usr/share/base-files/dot.bashrc" "$stage/root/.bashrc"
+    cp "$stage/usr/share/base-files/dot.profile" "$stage/root/.profile"
     printf '/dev/vda / ext4 rw 0 1\n' >"$stage/etc/fstab"
     # Translations, manual pages and documentation: half the tree, of no use to this guest.
     rm -rf "$stage"/usr/share/{locale,man,doc,info}
@@ -69,9 +71,10 @@ if [ ! -e "$out/rootfs.ext4" ]; then
     install -m 0755 "$ARMKVM_TOP/guest/rootfs/armkvm-check" "$stage/sbin/armkvm-check"
     # 128 MiB, about half free for what the guest writes. A fixed UUID and hash seed: the
     # same inputs give the same image.
+    truncate -s 128M "$out.tmp/rootfs.ext4"
     mke2fs -q -t ext4 -L armkvm-root -U 5e1f0a2b-a4c5-4d6e-8f70-8192a3b4c5d6 \
         -E hash_seed=0fc1a5e3-1b2c-4d3e-9f40-5a6b7c8d9e0f,root_owner=0:0 \
-        -d "$stage" "$out.tmp/rootfs.ext4" 128M >&2
+        -d "$stage" "$out.tmp/rootfs.ext4"
     rm -rf "$stage"
     e2fsck -fn "$out.tmp/rootfs.ext4" >"$out.tmp/e2fsck.txt" 2>&1 ||
         die "the new root filesystem image is not clean: $(cat "$out.tmp/e2fsck.txt")"
