@@ -9,6 +9,7 @@
 set -euo pipefail
 qemu=$1 kernel=$2 rootfs=$3 lab_run=$4
 here=$(dirname "$0")
+# shellcheck source=tests/lab/rootfs-guest.conf
 . "$here/rootfs-guest.conf"
 tmp=$(mktemp -d /tmp/rootfs-guest.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

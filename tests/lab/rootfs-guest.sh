@@ -4,8 +4,10 @@
 # second boot, natively too, from a fresh overlay checks the first boot's disk as its
 # second disk: e2fsck -fn, and the file the guest wrote as debugfs reads it. The build
 # machine compares the first boot's lines with TCG's (rootfs-guest-run.sh).
+# shellcheck source=tests/lab/rootfs-guest.conf
 . ./guest.conf
 status=0
+# shellcheck disable=SC2086 # $machine and DISK-OPTIONS are lists of options
 boot() { # NAME DISK-OPTIONS APPEND-EXTRA
     qemu-img create -q -f qcow2 -b /lab/disk0 -F raw /tmp/$1.qcow2
     timeout 400 qemu-system-arm $machine -accel armkvm,mode=privileged -kernel zImage \
