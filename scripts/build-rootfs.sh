@@ -55,13 +55,14 @@ if [ ! -e "$out/rootfs.ext4" ]; then
     rm "$stage/.armkvm-done" "$stage/armkvm-packages.txt"
     # What the unrun maintainer scripts would have done, as far as this guest needs it:
     # users and groups (base-passwd), /etc/mtab (util-linux's findmnt, e2fsck), a host name,
-    # awk (mawk's alternative), root's shell start-up files (base-files).
+    # awk (mawk's alternative), the shells' start-up files (base-files).
     cp "$stage/usr/share/base-passwd/passwd.master" "$stage/etc/passwd"
     cp "$stage/usr/share/base-passwd/group.master" "$stage/etc/group"
     ln -sfn ../proc/self/mounts "$stage/etc/mtab"
     echo armkvm-guest >"$stage/etc/hostname"
     ln -sfn /usr/bin/mawk "$stage/etc/alternatives/awk"
     ln -sfn /etc/alternatives/awk "$stage/usr/bin/awk"
+    cp "$stage/usr/share/base-files/profile" "$stage/etc/profile"
     cp "$stage/usr/share/base-files/dot.bashrc" "$stage/root/.bashrc"
     cp "$stage/usr/share/base-files/dot.profile" "$stage/root/.profile"
     printf '/dev/vda / ext4 rw 0 1\n' >"$stage/etc/fstab"
