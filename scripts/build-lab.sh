@@ -31,6 +31,7 @@ kernel=$(ls "$root"/boot/vmlinuz-*-armmp | tail -n 1)
 cp -u "$kernel" "$lab/vmlinuz"
 bash "$ARMKVM_TOP/scripts/mkinitramfs.sh" "$lab/initrd.cpio.gz" --root "$root" \
     --init "$ARMKVM_TOP/lab/init" --module tun --module vhost_net \
+    --module virtio_mmio --module virtio_blk \
     --file "$lab/tcpio:bin/tcpio" --file "$lab/blkpattern:bin/blkpattern" \
     --file "$lab/blkbench:bin/blkbench" \
     --file "$(ls "$root"/lib/modules/*/kernel/drivers/block/brd.ko):lib/modules/brd.ko" \

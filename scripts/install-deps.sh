@@ -10,7 +10,7 @@ pkgs=(build-essential pkg-config ninja-build flex bison python3-venv ccache dpkg
       libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libslirp-dev
       device-tree-compiler cpio xz-utils zstd file kmod bc
       gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf libc6-dev-armhf-cross
-      mmdebstrap)
+      mmdebstrap e2fsprogs)
 # The lab board is Debian's own qemu-system-arm, never our fork.
 bpo=(meson python3-pycotap qemu-system-arm)
 

@@ -10,11 +10,12 @@ armhf_root=$(bash "$ARMKVM_TOP/scripts/armhf-sysroot.sh")
 qemu_build=$(bash "$ARMKVM_TOP/scripts/build-qemu.sh" native)
 lab_dir=$(bash "$ARMKVM_TOP/scripts/build-lab.sh")
 guest_kernel=$(nice -n 10 bash "$ARMKVM_TOP/scripts/build-guest-kernel.sh")
+rootfs=$(bash "$ARMKVM_TOP/scripts/build-rootfs.sh")
 t_build=$(elapsed "$t0")
 
 mbuild="$ARMKVM_BUILD/meson"
 opts=(-Dqemu_build="$qemu_build" -Darmhf_root="$armhf_root" -Dlab_dir="$lab_dir"
-      -Dguest_kernel="$guest_kernel")
+      -Dguest_kernel="$guest_kernel" -Drootfs="$rootfs")
 if [ -e "$mbuild/build.ninja" ]; then
     meson configure "$mbuild" "${opts[@]}" >/dev/null
 else
