@@ -9,7 +9,9 @@
 #define ARMKVM_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/threads.h>
 #include <linux/hrtimer.h>
 #include <linux/armkvm.h>
@@ -134,6 +136,12 @@ struct armkvm_vm {
 	bool gpa_is_hpa;		/* created with ARMKVM_VM_GPA_IS_HPA */
 	bool slot_set;			/* userspace registered slot 0 */
 	bool ran;			/* a vCPU has run: RAM stays put */
+	/* armkvm_eventfd.c */
+	struct list_head ioeventfds;	/* under lock; each one on io_bus too */
+	unsigned int nr_ioeventfds;
+	spinlock_t irqfds_lock;		/* irqfds: taken in eventfd wake-ups */
+	struct list_head irqfds;
+	unsigned int nr_irqfds;
 };
 
 /*
@@ -250,6 +258,15 @@ void armkvm_vgic_free(struct armkvm_vgic *g);
 void armkvm_vgic_set_timer(struct armkvm_vgic *g, bool level);
 bool armkvm_vgic_irq_out(const struct armkvm_vgic *g);
 void armkvm_vgic_set_vcpu_task(struct armkvm_vgic *g, struct task_struct *task);
+void armkvm_vgic_pulse_spi(struct armkvm_vgic *g, u32 intid);
+u32 armkvm_vgic_num_irqs(const struct armkvm_vgic *g);
+
+/* armkvm_eventfd.c: ARMKVM_IOEVENTFD and ARMKVM_IRQFD */
+int armkvm_eventfd_init(void);
+void armkvm_eventfd_exit(void);
+void armkvm_eventfd_vm_init(struct armkvm_vm *vm);
+void armkvm_eventfd_vm_free(struct armkvm_vm *vm);
+long armkvm_eventfd_ioctl(struct armkvm_vm *vm, unsigned int ioctl, void __user *argp);
 
 
 /* Set once, never cleared while the VM lives: readers need no lock. */

@@ -52,7 +52,8 @@ int armkvm_iodev_register(struct armkvm_vm *vm, struct armkvm_iodev *dev)
 	if (old && old->count >= ARMKVM_IODEV_MAX)
 		return -ENOSPC;
 	for (i = 0; old && i < old->count; i++)
-		if (armkvm_ranges_overlap(old->dev[i], dev))
+		if ((!old->dev[i]->ops->match || !dev->ops->match) &&
+		    armkvm_ranges_overlap(old->dev[i], dev))
 			return -EEXIST;
 	bus = armkvm_bus_copy(old);
 	if (!bus)
@@ -81,16 +82,23 @@ void armkvm_iodev_unregister(struct armkvm_vm *vm, struct armkvm_iodev *dev)
 	kfree(old);
 }
 
-struct armkvm_iodev *armkvm_iodev_find(struct armkvm_vm *vm, u32 pa, u32 len)
+struct armkvm_iodev *armkvm_iodev_find(struct armkvm_vm *vm, u32 pa, unsigned int len,
+				       unsigned int count, bool write, u32 val)
 {
 	const struct armkvm_io_bus *bus = rcu_dereference(vm->io_bus);
+	u32 span = 4 * (count - 1) + len;
 	struct armkvm_iodev *dev;
 	unsigned int i;
 
 	for (i = 0; bus && i < bus->count; i++) {
 		dev = bus->dev[i];
-		if (pa - dev->base < dev->size && len <= dev->size - (pa - dev->base))
+		/* One with a match hook decides alone (an ioeventfd: its address, any length). */
+		if (dev->ops->match) {
+			if (count == 1 && dev->ops->match(dev, pa, len, write, val))
+				return dev;
+		} else if (pa - dev->base < dev->size && span <= dev->size - (pa - dev->base)) {
 			return dev;
+		}
 	}
 	return NULL;
 }

@@ -31,6 +31,8 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		case ARMKVM_CAP_IRQCHIP:
 		case ARMKVM_CAP_ONE_REG:
 		case ARMKVM_CAP_USER_MEMORY:
+		case ARMKVM_CAP_IOEVENTFD:
+		case ARMKVM_CAP_IRQFD:
 			return 1;
 		default:
 			return 0;
@@ -67,13 +69,19 @@ static int __init armkvm_init(void)
 	if (!ret)
 		ret = armkvm_cpu_slots_init();
 	if (!ret)
-		ret = armkvm_ptimer_init();
+		ret = armkvm_eventfd_init();
 	if (ret)
 		return ret;
+	ret = armkvm_ptimer_init();
+	if (ret) {
+		armkvm_eventfd_exit();
+		return ret;
+	}
 	ret = misc_register(&armkvm_dev);
 	if (ret) {
 		pr_err("armkvm: cannot register /dev/armkvm: %d\n", ret);
 		armkvm_ptimer_exit();
+		armkvm_eventfd_exit();
 		return ret;
 	}
 	pr_info("armkvm: /dev/armkvm ready, ABI version %d\n", ARMKVM_API_VERSION);
@@ -84,6 +92,7 @@ static void __exit armkvm_exit(void)
 {
 	misc_deregister(&armkvm_dev);
 	armkvm_ptimer_exit();
+	armkvm_eventfd_exit();
 }
 
 module_init(armkvm_init);

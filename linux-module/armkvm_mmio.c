@@ -413,11 +413,13 @@ bool armkvm_mmio_in_kernel(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_mmio *m = &vcpu->mmio;
 	struct armkvm_iodev *dev;
-	u32 v;
+	u32 v = 0;
 
+	if (!m->load)
+		v = *armkvm_vcpu_reg(vcpu, m->reg[0]) & (m->len == 4 ? ~0u : BIT(8 * m->len) - 1);
 	rcu_read_lock();
-	dev = armkvm_iodev_find(vcpu->vm, armkvm_mmio_pa(vcpu, m->addr),
-				4 * (m->count - 1) + m->len);
+	dev = armkvm_iodev_find(vcpu->vm, armkvm_mmio_pa(vcpu, m->addr), m->len, m->count,
+				!m->load, v);
 	if (!dev) {
 		rcu_read_unlock();
 		return false;

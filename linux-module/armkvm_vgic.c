@@ -384,6 +384,24 @@ void armkvm_vgic_set_timer(struct armkvm_vgic *g, bool level)
 	spin_unlock(&g->lock);
 }
 
+/*
+ * An irqfd's signal (armkvm_eventfd.c): the SPI becomes pending as a write
+ * to GICD_ISPENDR makes it, whatever its trigger mode and input level.
+ */
+void armkvm_vgic_pulse_spi(struct armkvm_vgic *g, u32 intid)
+{
+	spin_lock(&g->lock);
+	vgic_assign(g->s.pending, intid, true);
+	armkvm_vgic_update(g);
+	armkvm_vgic_kick(g);
+	spin_unlock(&g->lock);
+}
+
+u32 armkvm_vgic_num_irqs(const struct armkvm_vgic *g)
+{
+	return g->num_irqs;
+}
+
 bool armkvm_vgic_irq_out(const struct armkvm_vgic *g)
 {
 	return READ_ONCE(g->irq_out);

@@ -168,6 +168,7 @@ static void armkvm_free_ram(struct armkvm_vm *vm)
 
 static void armkvm_vm_free(struct armkvm_vm *vm)
 {
+	armkvm_eventfd_vm_free(vm);
 	armkvm_iodev_bus_free(vm);
 	armkvm_vgic_free(vm->vgic);
 	if (vm->l1_page)
@@ -231,6 +232,9 @@ static long armkvm_vm_ioctl(struct file *filp, unsigned int ioctl, unsigned long
 		return armkvm_create_vcpu(vm, filp, arg);
 	case ARMKVM_SET_USER_MEMORY_REGION:
 		return armkvm_set_memory_region(vm, filp, (void __user *)arg);
+	case ARMKVM_IOEVENTFD:
+	case ARMKVM_IRQFD:
+		return armkvm_eventfd_ioctl(vm, ioctl, (void __user *)arg);
 	default:
 		return armkvm_vgic_ioctl(vm, ioctl, (void __user *)arg);
 	}
@@ -308,6 +312,7 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 	if (!vm)
 		return -ENOMEM;
 	mutex_init(&vm->lock);
+	armkvm_eventfd_vm_init(vm);
 	vm->ops = &armkvm_privileged_ops;	/* the one mode armkvm_check_config accepts */
 	vm->ram_gpa = cfg.ram_gpa;
 	vm->ram_size = cfg.ram_size;

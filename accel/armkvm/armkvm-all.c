@@ -172,8 +172,10 @@ static int armkvm_create_vm(MachineState *ms)
     if (ret < 0) {
         close(fd);
         vm->fd = -1;
+        return ret;
     }
-    return ret;
+    armkvm_ioeventfd_init();
+    return 0;
 }
 
 static int (*armkvm_parent_init_machine)(MachineState *ms);

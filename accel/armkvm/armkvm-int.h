@@ -93,6 +93,12 @@ int armkvm_memory_init(MachineState *ms);
 /* The board mapped the VM's RAM: the guest may run. */
 bool armkvm_memory_ready(void);
 
+/*
+ * The guest's doorbell stores signalled in the module (armkvm-ioeventfd.c):
+ * QEMU's ioeventfds passed on, where the module has ARMKVM_CAP_IOEVENTFD.
+ */
+void armkvm_ioeventfd_init(void);
+
 /* armkvm-stats.c */
 void armkvm_add_stats(CPUState *cpu);
 void armkvm_stats_register(void);

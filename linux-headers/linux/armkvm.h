@@ -220,7 +220,7 @@ struct armkvm_vcpu_stats {
 	__u64 idle_waits;		/* ARMKVM_HC_WAIT_FOR_INTERRUPT sleeps */
 	__u64 guest_ns;		/* time spent in the guest */
 	__u64 exceptions_forwarded;	/* guest exceptions sent to its vectors without an exit */
-	__u64 mmio_in_kernel;		/* device accesses the in-kernel interrupt controller served */
+	__u64 mmio_in_kernel;		/* device accesses served in the module: GIC, ioeventfds */
 };
 
 /*
@@ -327,6 +327,67 @@ struct armkvm_userspace_memory_region {
 
 #define ARMKVM_SET_USER_MEMORY_REGION \
 	_IOW(ARMKVMIO, 0x46, struct armkvm_userspace_memory_region)
+
+/*
+ * Notifications that bypass userspace (like KVM_IOEVENTFD and KVM_IRQFD),
+ * offered when ARMKVM_CHECK_EXTENSION says 1 for ARMKVM_CAP_IOEVENTFD and
+ * ARMKVM_CAP_IRQFD (docs/abi.md, "Eventfds").
+ *
+ * ARMKVM_IOEVENTFD: a guest store of len bytes (0: any length) to the
+ * guest-physical addr (with DATAMATCH: of the value datamatch) signals the
+ * eventfd fd in the module and the guest goes on without an exit. Several
+ * may share an address with different datamatch values (virtio-mmio's
+ * QueueNotify). addr is len-aligned, below 4 GiB; datamatch fits in len
+ * bytes and is 0 without DATAMATCH; pad is 0. EINVAL for anything else,
+ * EEXIST for one that would match the same stores as a registered one or
+ * that overlaps the in-kernel interrupt controller, ENOSPC beyond
+ * ARMKVM_IOEVENTFD_MAX per VM, EBADF/EINVAL for an fd that is not an
+ * eventfd. DEASSIGN removes the one with the same addr, len, fd and
+ * datamatch (ENOENT if none).
+ */
+#define ARMKVM_CAP_IOEVENTFD	5
+#define ARMKVM_IOEVENTFD_MAX	256
+
+#define ARMKVM_IOEVENTFD_FLAG_DATAMATCH	(1u << 0)
+#define ARMKVM_IOEVENTFD_FLAG_DEASSIGN	(1u << 2)	/* KVM's bit; 1 << 1 (PIO) is EINVAL */
+
+struct armkvm_ioeventfd {
+	__u64 datamatch;
+	__u64 addr;		/* guest-physical */
+	__u32 len;		/* 0 (any), 1, 2 or 4 */
+	__s32 fd;
+	__u32 flags;
+	__u8 pad[36];		/* 0 */
+};
+
+#define ARMKVM_IOEVENTFD	_IOW(ARMKVMIO, 0x47, struct armkvm_ioeventfd)
+
+/*
+ * ARMKVM_IRQFD: each signal of the eventfd fd makes the SPI with interrupt
+ * ID 32 + gsi of the in-kernel interrupt controller pending, as a write to
+ * GICD_ISPENDR does (level-sensitive SPIs behave as edges; the input level
+ * ARMKVM_IRQ_LINE sets is left alone), and wakes or kicks the vCPU.
+ * Needs ARMKVM_CREATE_IRQCHIP first (ENXIO); gsi < num_irqs - 32; one
+ * irqfd per eventfd per VM (EEXIST), ARMKVM_IRQFD_MAX per VM (ENOSPC).
+ * Closing the eventfd removes it; DEASSIGN removes the one with the same fd
+ * and gsi (ENOENT if none) and returns once no injection of it is in
+ * flight. RESAMPLE is not offered (EINVAL); resamplefd and pad are 0.
+ */
+#define ARMKVM_CAP_IRQFD	6
+#define ARMKVM_IRQFD_MAX	256
+
+#define ARMKVM_IRQFD_FLAG_DEASSIGN	(1u << 0)
+#define ARMKVM_IRQFD_FLAG_RESAMPLE	(1u << 1)	/* not offered: EINVAL */
+
+struct armkvm_irqfd {
+	__u32 fd;
+	__u32 gsi;		/* SPI number: interrupt ID 32 + gsi */
+	__u32 flags;
+	__u32 resamplefd;	/* 0 */
+	__u8 pad[16];		/* 0 */
+};
+
+#define ARMKVM_IRQFD		_IOW(ARMKVMIO, 0x48, struct armkvm_irqfd)
 
 /* ioctls on a vCPU fd; mmap(offset 0) maps struct armkvm_run. */
 #define ARMKVM_RUN		_IO(ARMKVMIO, 0x80)

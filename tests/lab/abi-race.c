@@ -4,7 +4,9 @@
  * random, so ioctls race close (and fd numbers get reused under them), RUN of
  * a small guest races SET_REGS, IRQ_LINE, the irqchip calls, placing guest
  * RAM (SET_USER_MEMORY_REGION), mmap/munmap of the run page and of guest RAM,
- * writes to the run page and signals. Prints
+ * writes to the run page and signals, ioeventfds on the guest's device
+ * addresses and irqfds assigned and deassigned while their eventfds are
+ * signalled, closed (their HUP) and recreated. Prints
  * the calls made by result and the guest's exits; exits non-zero on an errno
  * the ABI does not give or a call that does not return within 20 s (60 s for
  * CREATE_VM), and dies of its own fault if a mapping it writes goes wrong.
@@ -32,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -178,7 +181,8 @@ enum call {
     C_OPEN, C_CLOSE, C_VERSION, C_CHECK_EXT, C_MMAP_SIZE, C_CREATE_VM, C_CREATE_VCPU,
     C_CREATE_IRQCHIP, C_IRQ_LINE, C_GET_IRQCHIP, C_SET_IRQCHIP, C_RUN, C_GET_REGS,
     C_SET_REGS, C_GET_VFP, C_SET_VFP, C_GET_STATS, C_MMAP_RAM, C_MMAP_RUN, C_MUNMAP,
-    C_RANDOM_IOCTL, C_FORK, C_KICK, C_SET_MEMORY, NCALLS, C_NONE = NCALLS
+    C_RANDOM_IOCTL, C_FORK, C_KICK, C_SET_MEMORY, C_EVENTFD, C_IOEVENTFD, C_IRQFD,
+    NCALLS, C_NONE = NCALLS
 };
 
 static const char *const call_names[NCALLS] = {
@@ -186,12 +190,13 @@ static const char *const call_names[NCALLS] = {
     "CREATE_VM", "CREATE_VCPU", "CREATE_IRQCHIP", "IRQ_LINE", "GET_IRQCHIP",
     "SET_IRQCHIP", "RUN", "GET_REGS", "SET_REGS", "GET_VFP", "SET_VFP", "GET_STATS",
     "mmap RAM", "mmap run", "munmap", "random ioctl", "fork", "signal",
-    "SET_MEMORY_REGION",
+    "SET_MEMORY_REGION", "eventfd", "IOEVENTFD", "IRQFD",
 };
 
 /* The errnos the ABI gives (fd numbers reused under a call give EBADF, ENOTTY, ...). */
 static const int known_errs[] = {
     0, EINTR, EBUSY, EBADF, ENOTTY, EINVAL, EFAULT, EEXIST, ENXIO, ENOMEM, ENODEV,
+    ENOENT, ENOSPC,
 };
 #define NERRS (sizeof(known_errs) / sizeof(known_errs[0]) + 1)     /* + other */
 
@@ -203,6 +208,7 @@ enum { X_MMIO, X_HYPERCALL, X_TIMER, X_INTERNAL, X_OTHER };
 
 struct slot {
     int dev, vm, vcpu;              /* -1 when none: read and replaced racily */
+    int efd[4];                     /* eventfds for IOEVENTFD and IRQFD, or -1 */
     uint32_t gpa, ram_size;         /* of the VM last created here: racy too */
     /*
      * Held while this program reads or writes through the mappings below, and
@@ -282,7 +288,7 @@ static const char *err_label(unsigned int i)
 {
     static const char *const names[] = {
         "ok", "EINTR", "EBUSY", "EBADF", "ENOTTY", "EINVAL", "EFAULT", "EEXIST",
-        "ENXIO", "ENOMEM", "ENODEV", "other",
+        "ENXIO", "ENOMEM", "ENODEV", "ENOENT", "ENOSPC", "other",
     };
     return names[i];
 }
@@ -906,7 +912,7 @@ static void random_ioctl(struct worker *w, struct slot *s)
         ARMKVM_GET_VCPU_MMAP_SIZE, ARMKVM_CREATE_VCPU, ARMKVM_CREATE_IRQCHIP,
         ARMKVM_IRQ_LINE, ARMKVM_GET_IRQCHIP, ARMKVM_SET_IRQCHIP, ARMKVM_RUN,
         ARMKVM_GET_REGS, ARMKVM_SET_REGS, ARMKVM_GET_STATS, ARMKVM_GET_VFP,
-        ARMKVM_SET_VFP, ARMKVM_SET_USER_MEMORY_REGION,
+        ARMKVM_SET_VFP, ARMKVM_SET_USER_MEMORY_REGION, ARMKVM_IOEVENTFD, ARMKVM_IRQFD,
     };
     static const unsigned long args[] = { 0, 1, 16, 0xc0000000, 0xfffff000 };
     int *fds[] = { &s->dev, &s->vm, &s->vcpu };
@@ -922,6 +928,71 @@ static void random_ioctl(struct worker *w, struct slot *s)
     ret = CALL(w, C_RANDOM_IOCTL, ioctl(fd, cmd, args[rnd(&w->rng) % 5]));
     if (ret > 2 && (cmd == ARMKVM_CREATE_VM || cmd == ARMKVM_CREATE_VCPU)) {
         CALL(w, C_CLOSE, close(ret));   /* an argument that happened to be valid */
+    }
+}
+
+/*
+ * Eventfds of the slot created, signalled and closed (an irqfd's HUP), and
+ * ioeventfds (where the guest's device stores go) and irqfds assigned and
+ * deassigned with them, now and then with arguments the module refuses.
+ */
+static void eventfd_call(struct worker *w, struct slot *s)
+{
+    static const uint32_t lens[] = { 0, 1, 2, 4, 4 };
+    int *pe = &s->efd[rnd(&w->rng) % 4];
+    int efd = fd_of(pe), vm = fd_of(&s->vm);
+    uint32_t r = rnd(&w->rng) % 100;
+
+    if (efd < 0 || r < 15) {
+        efd = CALL(w, C_EVENTFD, eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+        if (efd >= 0) {
+            replace_fd(w, pe, efd);
+        }
+        return;
+    }
+    if (r < 30) {
+        uint64_t one = 1;
+
+        CALL(w, C_EVENTFD, write(efd, &one, sizeof(one)));
+        return;
+    }
+    if (vm < 0) {
+        create_vm(w, s);
+        return;
+    }
+    if (r < 70) {
+        struct armkvm_ioeventfd a = {
+            .addr = MMIO_BASE + 4 * (rnd(&w->rng) % 4),
+            .len = lens[rnd(&w->rng) % 5], .fd = efd,
+        };
+
+        if (a.len && chance(&w->rng, 50)) {
+            a.flags |= ARMKVM_IOEVENTFD_FLAG_DATAMATCH;
+            a.datamatch = rnd(&w->rng) % 2;
+        }
+        if (chance(&w->rng, 40)) {
+            a.flags |= ARMKVM_IOEVENTFD_FLAG_DEASSIGN;
+        }
+        if (chance(&w->rng, 5)) {
+            a.flags = rnd(&w->rng) & 7;
+            a.len = rnd(&w->rng) % 9;
+            a.datamatch = rnd(&w->rng) % 0x300;
+        }
+        if (chance(&w->rng, 3)) {
+            a.addr = GICD_BASE + (rnd(&w->rng) % 0x3000);      /* the GIC's, or not */
+        }
+        CALL(w, C_IOEVENTFD, ioctl(vm, ARMKVM_IOEVENTFD, &a));
+    } else {
+        struct armkvm_irqfd a = { .fd = efd, .gsi = rnd(&w->rng) % 40 };
+
+        if (chance(&w->rng, 40)) {
+            a.flags = ARMKVM_IRQFD_FLAG_DEASSIGN;
+        }
+        if (chance(&w->rng, 5)) {
+            a.flags = rnd(&w->rng) % 4;
+            a.gsi = rnd(&w->rng) % 300;
+        }
+        CALL(w, C_IRQFD, ioctl(vm, ARMKVM_IRQFD, &a));
     }
 }
 
@@ -1025,10 +1096,12 @@ static void one_op(struct worker *w)
         close_one(w, s);
     } else if (r < 860) {
         dev_call(w, s);
-    } else if (r < 920) {
+    } else if (r < 900) {
         random_ioctl(w, s);
-    } else if (r < 922) {
+    } else if (r < 902) {
         fork_runner(w, s);
+    } else if (r < 950) {
+        eventfd_call(w, s);
     } else {
         /* Another thread's RUN told to stop, as QEMU's kick does. */
         pthread_mutex_lock(&s->lock);
@@ -1205,6 +1278,9 @@ static int race(unsigned int seed)
     }
     for (int i = 0; i < nslots; i++) {
         slots[i].dev = slots[i].vm = slots[i].vcpu = -1;
+        for (int j = 0; j < 4; j++) {
+            slots[i].efd[j] = -1;
+        }
         pthread_mutex_init(&slots[i].lock, NULL);
     }
     running = nthreads;
@@ -1238,8 +1314,15 @@ static int race(unsigned int seed)
         unmap_locked(NULL, (void **)&s->run, 4096);
         unmap_locked(NULL, (void **)&s->ram, s->ram_len);
         replace_fd(NULL, &s->vcpu, -1);
+        /* Half the slots' eventfds go before their VM (HUP), half after. */
+        for (int j = 0; j < 4 && (i & 1); j++) {
+            replace_fd(NULL, &s->efd[j], -1);
+        }
         replace_fd(NULL, &s->vm, -1);
         replace_fd(NULL, &s->dev, -1);
+        for (int j = 0; j < 4; j++) {
+            replace_fd(NULL, &s->efd[j], -1);
+        }
     }
     print_summary("race", seed, (now_ns() - t0) / 1e9);
     return unexpected ? 1 : 0;

@@ -51,6 +51,8 @@ free0=$(($(meminfo MemFree) + $(pcp_kb)))
 echo "before: refcnt $refs0, SUnreclaim $slab0 kB, VmallocUsed $vmalloc0 kB, MemFree with per-CPU lists $free0 kB"
 
 # The race itself.
+eventfd_objects() { cat /sys/module/armkvm/parameters/eventfd_objects 2>/dev/null || echo none; }
+signals0=$(cat /sys/module/armkvm/parameters/ioeventfd_signals)
 t0=$(date +%s)
 ./abi-race -s "$seed" -n "$calls" -t "$secs" -j "$threads"
 status=$?
@@ -58,6 +60,9 @@ echo "race took $(( $(date +%s) - t0 )) s"
 [ $status -eq 0 ] && verdict race ok || verdict race FAIL "exit $status"
 refs_back "$refs0" && verdict "references after the race" ok ||
     verdict "references after the race" FAIL "refcnt $(refcnt)"
+echo "ioeventfd signals during the race: $(( $(cat /sys/module/armkvm/parameters/ioeventfd_signals) - signals0 ))"
+[ "$(eventfd_objects)" = 0 ] && verdict "eventfd objects after the race" ok ||
+    verdict "eventfd objects after the race" FAIL "$(eventfd_objects) live"
 
 # kill -9 while threads run guests (RUN is most of the time), then while a
 # 256 MiB VM is being allocated (migrated and zeroed: a few hundred ms each).
@@ -117,6 +122,8 @@ for kind in dev vm vcpu run ram; do
 done
 
 # With everything closed: the module goes and comes back.
+[ "$(eventfd_objects)" = 0 ] && verdict "eventfd objects at the end" ok ||
+    verdict "eventfd objects at the end" FAIL "$(eventfd_objects) live"
 refs_back "$refs0" && verdict "references at the end" ok ||
     verdict "references at the end" FAIL "refcnt $(refcnt), was $refs0"
 if rmmod armkvm && [ ! -e /dev/armkvm ] && insmod $ko && [ -c /dev/armkvm ]; then

@@ -18,8 +18,10 @@ run() { # ACCEL NAME FORMAT MACHINE-OPTIONS
     : >/tmp/$2.hvc
     : >/tmp/$2.port
     rm -rf /tmp/$2.share && mkdir /tmp/$2.share && cp /tmp/from-host /tmp/$2.share/
+    signals0=$(cat /sys/module/armkvm/parameters/ioeventfd_signals 2>/dev/null || echo 0)
     timeout 600 qemu-system-arm -M armkvm-virt$4 -m 64 -accel $1 \
         -kernel zImage -initrd initrd -display none -no-reboot -serial file:/tmp/$2.out \
+        -trace armkvm_mmio,file=/tmp/$2.trace \
         -drive file=/tmp/$2.img,format=$3,if=none,id=disk,discard=unmap \
         -device virtio-blk-device,drive=disk -device virtio-rng-device \
         -device virtio-serial-device -chardev file,id=hvc,path=/tmp/$2.hvc \
@@ -31,6 +33,11 @@ run() { # ACCEL NAME FORMAT MACHINE-OPTIONS
         -append "console=ttyAMA0 armkvm.test=virtio" 2>/tmp/$2.err
     echo "$2: exit $?"
     cat /tmp/$2.err
+    # Queue notifications (QueueNotify, 0x50 in each transport): in the module
+    # through ioeventfds, or exits to userspace (QEMU's trace of each MMIO exit).
+    [ "$2" = armkvm ] && echo "$2: MMIO exits to userspace $(grep -c 'armkvm_mmio ' /tmp/$2.trace)," \
+        "queue notifications among them $(grep -cE 'armkvm_mmio .*addr 0xa00[0-3][02468ace]50, len 4, write 1' /tmp/$2.trace)," \
+        "ioeventfd signals $(( $(cat /sys/module/armkvm/parameters/ioeventfd_signals 2>/dev/null || echo 0) - signals0 ))"
     tr -d '\r' </tmp/$2.out | grep -E '^(virtio|blk|rng|hvc|port|9p): ' >/tmp/$2.lines
     if [ "$3" = qcow2 ]; then
         qemu-img check -q /tmp/$2.img && echo "$2: qemu-img check: no errors"
