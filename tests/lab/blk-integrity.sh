@@ -2,7 +2,7 @@
 # -accel armkvm,mode=privileged and -accel tcg (tests/lab/guest-integrity-check):
 # a pattern the guest wrote is in the image after a clean power-off; what the
 # guest synced survives kill -9 of QEMU (raw and qcow2, which qemu-img then
-# finds consistent); a reboot during heavy I/O neither hangs nor loses the
+# finds consistent, and raw with cache=none); a reboot during heavy I/O neither hangs nor loses the
 # synced data. Every line (the guest's and the host's checks) must match TCG's.
 boot() { # NAME ACCEL IMAGE FORMAT PHASE [QEMU OPTIONS...]: QEMU in the background
     n=$1 accel=$2 img=$3 fmt=$4 phase=$5
@@ -52,6 +52,18 @@ checks() { # ACCEL
         fi
         echo "$n: host $(blkpattern verify /tmp/$n.raw 2 16 512)"
     done
+    # 2b. The same with cache=none: QEMU's O_DIRECT I/O pins guest RAM (a RAM disk of
+    # the lab host: tmpfs has no O_DIRECT).
+    n=kill-direct
+    rmmod brd 2>/dev/null
+    insmod /lib/modules/brd.ko rd_nr=1 rd_size=65536
+    boot $n $1 /dev/ram0 raw,cache=none kill -no-reboot
+    q=$!
+    for i in $(seq 3000); do grep -q "integrity: synced" /tmp/$n.out && break; sleep 0.1; done
+    kill -9 $q
+    finish $n $q
+    echo "$n: host $(blkpattern verify /dev/ram0 2 16 512)"
+    rmmod brd
     # 3. A reboot during heavy I/O: QEMU resets the machine, the guest boots again.
     image raw reboot
     boot reboot $1 /tmp/reboot.img raw reboot
