@@ -21,6 +21,7 @@
 #include "qemu/event_notifier.h"
 #include "exec/address-spaces.h"
 #include "exec/memory.h"
+#include "system/armkvm.h"
 #include "armkvm-int.h"
 #include "trace.h"
 
