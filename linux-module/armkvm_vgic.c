@@ -534,7 +534,18 @@ long armkvm_vgic_ioctl(struct armkvm_vm *vm, unsigned int ioctl, void __user *ar
 		if (IS_ERR(g))
 			return PTR_ERR(g);
 		mutex_lock(&vm->lock);
-		ret = vm->vgic ? -EEXIST : armkvm_iodev_register(vm, &g->dist);
+		/*
+		 * A RUN takes the controller as it finds it at its start (the
+		 * vCPU task it wakes, the line it reads): once a vCPU has run,
+		 * it is too late, as for KVM's vGIC. The first RUN sets ran
+		 * under this lock.
+		 */
+		if (vm->vgic)
+			ret = -EEXIST;
+		else if (vm->ran)
+			ret = -EBUSY;
+		else
+			ret = armkvm_iodev_register(vm, &g->dist);
 		if (!ret) {
 			ret = armkvm_iodev_register(vm, &g->cpu);
 			if (ret)

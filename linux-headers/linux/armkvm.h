@@ -229,7 +229,8 @@ struct armkvm_vcpu_stats {
  * extensions, for one CPU, served in the module so that the guest's
  * acknowledge and end-of-interrupt accesses and its timer's interrupt do not
  * leave the kernel. Userspace keeps its other devices and drives their
- * shared peripheral interrupts (SPIs) with ARMKVM_IRQ_LINE.
+ * shared peripheral interrupts (SPIs) with ARMKVM_IRQ_LINE. Created before
+ * any vCPU runs (EBUSY after).
  */
 #define ARMKVM_IRQCHIP_MAX_IRQS	256
 #define ARMKVM_IRQCHIP_WORDS	(ARMKVM_IRQCHIP_MAX_IRQS / 32)

@@ -93,6 +93,7 @@ static const char *err_name(long ret)
     case EFAULT: return "EFAULT";
     case EEXIST: return "EEXIST";
     case ENXIO: return "ENXIO";
+    case EBUSY: return "EBUSY";
     default: return strerror(errno);
     }
 }
@@ -226,6 +227,37 @@ static void check_guest(int vm, int vcpu, struct armkvm_run *run)
            st.idle_waits ? "yes" : "no");
 }
 
+/* A controller for a VM whose vCPU has run comes too late: its RUNs read the line from userspace. */
+static void check_create_after_run(int fd)
+{
+    static const uint32_t exit_at_once[] = {
+        0xe3a00000,                     /* mov r0, #0: a call armkvm leaves to userspace */
+        0xe1400070,                     /* hvc #0 */
+    };
+    struct armkvm_vm_config cfg = {
+        .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_BASE, .ram_size = 1 << 20,
+    };
+    struct armkvm_core_regs regs = { .pc = RAM_BASE, .cpsr = 0x1d3 };
+    int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg);
+    int vcpu = vm < 0 ? -1 : ioctl(vm, ARMKVM_CREATE_VCPU, 0);
+    void *ram = vcpu < 0 ? MAP_FAILED :
+                mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
+    long ret;
+
+    if (ram == MAP_FAILED) {
+        printf("after a RUN: setup failed: %s\n", strerror(errno));
+        return;
+    }
+    memcpy(ram, exit_at_once, sizeof(exit_at_once));
+    munmap(ram, 1 << 20);
+    ioctl(vcpu, ARMKVM_SET_REGS, &regs);
+    ret = ioctl(vcpu, ARMKVM_RUN, 0);
+    printf("after a RUN: RUN %s; create: %s\n", err_name(ret),
+           err_name(create_irqchip(vm, GICD_BASE, GICC_BASE, NUM_IRQS, 0, 0)));
+    close(vcpu);
+    close(vm);
+}
+
 int main(void)
 {
     struct armkvm_vm_config cfg = {
@@ -252,6 +284,7 @@ int main(void)
     check_guest(vm, vcpu, run);
     close(vcpu);
     close(vm);
+    check_create_after_run(fd);
     close(fd);
     return 0;
 }
