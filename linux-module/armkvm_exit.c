@@ -52,6 +52,12 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 		armkvm_wait_for_interrupt(vcpu);
 		r[0] = 0;
 		return true;
+	case ARMKVM_HC_WAIT_FOR_INTERRUPT_UNMASKED:
+		armkvm_wait_for_interrupt(vcpu);
+		/* The run loop injects what is pending before the next instruction. */
+		vcpu->sw.guest.cpsr &= ~PSR_I_BIT;
+		r[0] = 0;
+		return true;
 	case ARMKVM_HC_RAM_BASE:
 		r[0] = 0;
 		r[1] = vcpu->vm->ram_hpa;

@@ -3,7 +3,8 @@
  * idles (armkvm's wait-for-interrupt hypercall, or WFI) until ten interrupts
  * have been handled, then checks masking:
  * with CPSR.I set a raised interrupt stays pending, and is taken as soon as
- * the guest unmasks.
+ * the guest unmasks; an idle call made masked that unmasks on return has the
+ * interrupt that ended it taken before the next instruction.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -49,6 +50,34 @@ _start:
 	beq	3b
 	ldr	r0, =msg_unmasked
 	bl	puts
+
+	/*
+	 * Masked, idle until the next tick with the call that unmasks: under
+	 * armkvm the tick is taken before the instruction after the HVC (not
+	 * at some later exit); where the call is unknown (TCG, -1), WFI and
+	 * CPSIE do the same.
+	 */
+	mov	r8, r7
+5:	cpsid	i
+	ldr	r0, =ARMKVM_HC_WAIT_FOR_INTERRUPT_UNMASKED
+	hvc	#0
+	subs	r9, r7, r8			@ r9: taken by now
+	bne	4f
+	cmp	r0, #0
+	bne	6f
+	mrs	r1, cpsr
+	tst	r1, #0x80			@ CPSR.I
+	beq	5b				@ woken without it (as WFI may be): again
+	b	4f				@ returned masked: fails
+6:	wfi
+	cpsie	i
+	isb
+	subs	r9, r7, r8
+4:	cmp	r9, #0
+	ldrne	r0, =msg_idle_unmasked_ok
+	ldreq	r0, =msg_idle_unmasked_bad
+	bl	puts
+	ldr	r1, =TIMER
 	mov	r0, #0
 	str	r0, [r1, #SP804_CTRL]
 	power_off
@@ -75,6 +104,8 @@ msg_ten:	.asciz	"armkvm-guest timer: 10 interrupts taken, idle between them\n"
 msg_masked_ok:	.asciz	"armkvm-guest timer: masked, a raised interrupt stays pending\n"
 msg_masked_bad:	.asciz	"armkvm-guest timer: masked, yet an interrupt was taken\n"
 msg_unmasked:	.asciz	"armkvm-guest timer: taken once unmasked\n"
+msg_idle_unmasked_ok:	.asciz	"armkvm-guest timer: an idle call that unmasks: taken right after it\n"
+msg_idle_unmasked_bad:	.asciz	"armkvm-guest timer: an idle call that unmasks: not taken after it\n"
 msg_unexpected:	.asciz	"armkvm-guest timer: unexpected exception\n"
 	.balign	8
 	.space	512

@@ -208,6 +208,14 @@ struct armkvm_run {
  * reports it (QEMU: the GUEST_PANICKED event) and stops the guest.
  */
 #define ARMKVM_HC_GUEST_PANIC		0x86000005
+/*
+ * WAIT_FOR_INTERRUPT, then CPSR.I cleared: the call returns as if the next
+ * instruction were CPSIE i, so an interrupt that ended the wait is taken at
+ * the instruction after the HVC rather than at the guest's next exit (an
+ * unmask does not trap). For guests that unmask right after idling (Linux's
+ * arch_cpu_idle()); r0 = 0.
+ */
+#define ARMKVM_HC_WAIT_FOR_INTERRUPT_UNMASKED	0x86000006
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;
