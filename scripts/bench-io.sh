@@ -43,7 +43,7 @@ for run in '"${BENCH_IO_RUNS:-armkvm tcg stats}"'; do
         qmp="-chardev pipe,id=qmp,path=/tmp/qmp -mon chardev=qmp,mode=control"
     fi
     tcpio sink 7010 | sed "s/^/figure: $run: tcp-out /" &
-    tcpio echo 7011 &
+    tcpio echo 7011 & echo_pid=$!
     qemu-system-arm -M armkvm-virt -m 64 -accel $accel -nographic -no-reboot -kernel zImage \
         -initrd initrd $qmp -append "console=ttyAMA0 quiet armkvm.test=bench-io armkvm.scale=$scale" \
         -drive file=$disk,format=raw,cache=none,aio=threads,if=none,id=d \
@@ -69,6 +69,8 @@ for run in '"${BENCH_IO_RUNS:-armkvm tcg stats}"'; do
     }
     rm -f /tmp/tap-up
     cat /tmp/qemu.err
+    # The guest may power off before its FIN leaves QEMU: the echo server would wait forever.
+    kill $echo_pid 2>/dev/null
     wait
 done
 [ ! -e /tmp/qmp.log ] || sed "s/^/qmp: /" /tmp/qmp.log'
