@@ -106,6 +106,32 @@ int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
 }
 
 /*
+ * An exception taken by the guest's virtual CPU that the real CPU took in
+ * another mode (isolated mode): what the CPU does on entry, in software,
+ * with lr the return address the architecture gives the exception.
+ */
+int armkvm_reflect_exception(struct armkvm_vcpu *vcpu, int vector, u32 lr)
+{
+	static const u8 bank_of[8] = {
+		[ARMKVM_VEC_UND] = ARMKVM_BANK_UND, [ARMKVM_VEC_SVC] = ARMKVM_BANK_SVC,
+		[ARMKVM_VEC_PABT] = ARMKVM_BANK_ABT, [ARMKVM_VEC_DABT] = ARMKVM_BANK_ABT,
+	};
+	static const u8 mode_of[8] = {
+		[ARMKVM_VEC_UND] = UND_MODE, [ARMKVM_VEC_SVC] = SVC_MODE,
+		[ARMKVM_VEC_PABT] = ABT_MODE, [ARMKVM_VEC_DABT] = ABT_MODE,
+	};
+	struct armkvm_context *r = &vcpu->sw.guest;
+
+	if (vector < ARMKVM_VEC_UND || vector > ARMKVM_VEC_DABT)
+		return -EINVAL;
+	r->bank[bank_of[vector]].lr = lr;
+	r->bank[bank_of[vector]].spsr = r->cpsr;
+	armkvm_enter_vector(vcpu, vector, mode_of[vector]);
+	vcpu->stats.exceptions_delivered++;
+	return 1;
+}
+
+/*
  * A virtual interrupt: taken like a real IRQ exception, with the return
  * address and CPSR the architecture gives (LR_irq = next instruction + 4).
  */

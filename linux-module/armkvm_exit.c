@@ -33,7 +33,7 @@ int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
 }
 
 /* HVC on a CPU without virtualization extensions is UNDEFINED: armkvm's hypercall. */
-static bool armkvm_is_hvc(u32 insn)
+bool armkvm_is_hvc(u32 insn)
 {
 	return (insn & 0xfff000f0) == 0xe1400070;
 }
@@ -59,17 +59,24 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 		r[0] = 0;
 		return true;
 	case ARMKVM_HC_RAM_BASE:
+		if (vcpu->vm->ops != &armkvm_privileged_ops)
+			break;
 		r[0] = 0;
 		r[1] = vcpu->vm->ram_hpa;
 		r[2] = vcpu->vm->ram_gpa;
 		return true;
 	case ARMKVM_HC_MMU_ENABLE:
+		if (vcpu->vm->ops != &armkvm_privileged_ops)
+			break;
 		r[0] = armkvm_mmu_enable(vcpu, r[1], r[2], r[3]) ?
 		       ARMKVM_HC_INVALID_PARAMETERS : 0;
 		return true;
 	default:
 		return false;
 	}
+	/* Host-physical addresses and running on the guest's own table: privileged mode's. */
+	r[0] = ARMKVM_HC_NOT_SUPPORTED;
+	return true;
 }
 
 /* The guest's translation regime is one armkvm cannot run it on. */
@@ -113,7 +120,6 @@ static int armkvm_exit_irq(struct armkvm_vcpu *vcpu, int vector)
 static int armkvm_exit_und(struct armkvm_vcpu *vcpu, int vector)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
-	struct armkvm_run *run = vcpu->run;
 	bool thumb = sw->guest.cpsr & PSR_T_BIT;
 	u32 insn;
 
@@ -122,6 +128,15 @@ static int armkvm_exit_und(struct armkvm_vcpu *vcpu, int vector)
 	if (thumb || (sw->guest.cpsr & MODE_MASK) == USR_MODE ||
 	    armkvm_fetch_insn(vcpu, sw->guest.pc, &insn) || !armkvm_is_hvc(insn))
 		return armkvm_exit_to_guest(vcpu, vector);
+	return armkvm_exit_hypercall(vcpu, insn);
+}
+
+/* The guest's HVC insn at pc: served here, or an exit that userspace completes. */
+int armkvm_exit_hypercall(struct armkvm_vcpu *vcpu, u32 insn)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	struct armkvm_run *run = vcpu->run;
+
 	vcpu->stats.exits_hypercall++;
 	if (armkvm_hypercall_in_kernel(vcpu)) {
 		sw->guest.pc += 4;
@@ -140,11 +155,20 @@ static int armkvm_exit_und(struct armkvm_vcpu *vcpu, int vector)
 static int armkvm_exit_dabt(struct armkvm_vcpu *vcpu, int vector)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
-	u32 pa, data[2];
+	u32 pa;
 
 	sw->guest.pc = sw->exit_lr - 8;
 	if (!armkvm_mmu_is_device_abort(vcpu, sw->guest.cp15.dfsr, sw->guest.cp15.dfar, &pa))
 		return armkvm_exit_to_guest(vcpu, vector);
+	return armkvm_exit_device_access(vcpu, pa);
+}
+
+/* The instruction at the guest's pc accessed a device at guest-physical pa. */
+int armkvm_exit_device_access(struct armkvm_vcpu *vcpu, u32 pa)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	u32 data[2];
+
 	if (armkvm_mmio_decode(vcpu, &data[0], pa)) {
 		data[1] = sw->guest.pc;
 		return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_MMIO_DECODE, 2, data);

@@ -115,6 +115,10 @@ struct armkvm_mode_ops {
 };
 
 extern const struct armkvm_mode_ops armkvm_privileged_ops;
+extern const struct armkvm_mode_ops armkvm_isolated_ops;
+
+/* privileged/armkvm_privileged.c: the world switch, for every mode that runs on it */
+int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector);
 
 struct armkvm_vm {
 	const struct armkvm_mode_ops *ops;
@@ -224,6 +228,9 @@ int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector);
 int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
 			 unsigned int ndata, const u32 *data);
 int armkvm_exit_mmu(struct armkvm_vcpu *vcpu);
+bool armkvm_is_hvc(u32 insn);
+int armkvm_exit_hypercall(struct armkvm_vcpu *vcpu, u32 insn);
+int armkvm_exit_device_access(struct armkvm_vcpu *vcpu, u32 pa);
 
 /* armkvm_regs.c: the guest's registers as the ABI names them */
 void armkvm_context_to_regs(const struct armkvm_context *ctx, const struct armkvm_guest_arch *arch,
@@ -238,6 +245,7 @@ bool armkvm_guest_mode_ok(u32 cpsr);
 int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn);
 int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw);
 int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector);
+int armkvm_reflect_exception(struct armkvm_vcpu *vcpu, int vector, u32 lr);
 void armkvm_inject_irq(struct armkvm_vcpu *vcpu);
 
 int armkvm_mmio_decode(struct armkvm_vcpu *vcpu, u32 *insn, u32 pa);

@@ -274,7 +274,8 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 {
 	int i;
 
-	if (cfg->mode != ARMKVM_VM_MODE_PRIVILEGED || (cfg->flags & ~ARMKVM_VM_GPA_IS_HPA))
+	if ((cfg->mode != ARMKVM_VM_MODE_PRIVILEGED && cfg->mode != ARMKVM_VM_MODE_ISOLATED) ||
+	    (cfg->flags & ~ARMKVM_VM_GPA_IS_HPA))
 		return -EINVAL;
 	if ((cfg->flags & ARMKVM_VM_GPA_IS_HPA) && cfg->ram_gpa)
 		return -EINVAL;
@@ -304,6 +305,7 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 	ret = armkvm_check_config(&cfg);
 	if (ret)
 		return ret;
+	/* Isolated mode too, until it is complete (docs/isolated-mode.md, the plan). */
 	ret = armkvm_may_run_privileged(filp);
 	if (ret)
 		return ret;
@@ -313,7 +315,7 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 		return -ENOMEM;
 	mutex_init(&vm->lock);
 	armkvm_eventfd_vm_init(vm);
-	vm->ops = &armkvm_privileged_ops;	/* the one mode armkvm_check_config accepts */
+	vm->ops = cfg.mode == ARMKVM_VM_MODE_ISOLATED ? &armkvm_isolated_ops : &armkvm_privileged_ops;
 	vm->ram_gpa = cfg.ram_gpa;
 	vm->ram_size = cfg.ram_size;
 	vm->ram_order = get_order(cfg.ram_size);

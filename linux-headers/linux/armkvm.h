@@ -26,6 +26,15 @@
 
 /* Execution modes (struct armkvm_vm_config.mode). */
 #define ARMKVM_VM_MODE_PRIVILEGED	1
+/*
+ * The guest kernel runs in the CPU's user mode (docs/isolated-mode.md). So
+ * far: guest MMU off, every exception an exit, HVC hypercalls and device
+ * accesses from its virtual privileged modes, SVC and the user mode's
+ * undefined instructions reflected to its vectors; an instruction that
+ * isolated mode does not emulate yet is ARMKVM_INTERNAL_UNSUPPORTED_INSN.
+ * Needs CAP_SYS_RAWIO, as privileged mode does, until the mode is complete.
+ */
+#define ARMKVM_VM_MODE_ISOLATED		2
 
 /*
  * An armkvm-aware guest image says so: these 16 bytes (the last four are the
@@ -123,6 +132,8 @@ struct armkvm_vfp_regs {
 #define ARMKVM_INTERNAL_MMIO_DECODE		2	/* instruction in data[0], pc in data[1] */
 /* The guest's MMU state breaks its contract: ttbr0, ttbr1, ttbcr, dacr, pc in data[] */
 #define ARMKVM_INTERNAL_GUEST_MMU		3
+/* Isolated mode: a privileged instruction it does not emulate yet: instruction, pc, cpsr. */
+#define ARMKVM_INTERNAL_UNSUPPORTED_INSN	4
 
 struct armkvm_run {
 	__u32 exit_reason;
@@ -203,6 +214,8 @@ struct armkvm_run {
  */
 #define ARMKVM_HC_MMU_ENABLE		0x86000004
 #define ARMKVM_HC_INVALID_PARAMETERS	((__u32)-2)
+/* A call this VM's mode does not offer (PSCI's NOT_SUPPORTED). */
+#define ARMKVM_HC_NOT_SUPPORTED		((__u32)-1)
 /*
  * The guest panicked (r1: a guest-defined code): served by userspace, which
  * reports it (QEMU: the GUEST_PANICKED event) and stops the guest.

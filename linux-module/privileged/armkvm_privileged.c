@@ -67,11 +67,18 @@ static int armkvm_privileged_prepare(struct armkvm_vcpu *vcpu)
 	return armkvm_mmu_prepare(vcpu) ? armkvm_exit_mmu(vcpu) : 1;
 }
 
+static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
+{
+	armkvm_set_forwarding(vcpu);
+	return armkvm_switch_guest(vcpu, irq_line, vector);
+}
+
 /*
- * One world switch: the guest runs until an exception reaches armkvm's
+ * One world switch onto vcpu->sw (what the hardware is to hold, and the
+ * fast path's settings): the guest runs until an exception reaches armkvm's
  * vectors; *vector says which. Returns 1, or what RUN returns.
  */
-static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
+int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
 {
 	struct armkvm_passage *passage, **slot;
 	bool poll_irq_window, mask_timer;
@@ -90,7 +97,6 @@ static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int 
 	if (poll_irq_window)
 		hrtimer_start(&vcpu->irq_window_poll, ns_to_ktime(IRQ_WINDOW_POLL_NS),
 			      HRTIMER_MODE_REL_PINNED);
-	armkvm_set_forwarding(vcpu);
 	mask_timer = vcpu->timer_level;
 	if (mask_timer)
 		armkvm_ptimer_mask_local(true);

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: isolated mode, one struct armkvm_mode_ops
+ * (docs/isolated-mode.md). The guest kernel runs in the CPU's user mode:
+ * vcpu->sw.guest holds its *virtual* CPU (its mode, I/F/A bits, banked
+ * registers), and each entry puts the current virtual mode's sp and lr in
+ * the real user registers and enters user mode with its flags only, so the
+ * guest can neither mask a physical interrupt nor reach a privileged
+ * register. Every exception it takes is an exit; what the real CPU did in
+ * its own modes is reflected onto the virtual one.
+ *
+ * This first step runs guests with their MMU off, on the same table as
+ * privileged mode's MMU-off state: guest RAM user-accessible, the window
+ * with the host's privileged-only entries, nothing else (a device access
+ * is a translation fault). Sensitive instructions are not emulated yet: a
+ * coprocessor access from a virtual privileged mode stops the vCPU with
+ * ARMKVM_INTERNAL_UNSUPPORTED_INSN.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/kernel.h>
+#include <asm/ptrace.h>
+
+#include "armkvm_internal.h"
+
+/* What of the virtual CPSR the real one holds while the guest runs: never M, A, I, F. */
+#define REAL_CPSR_BITS	(0xf80f0000u | PSR_IT_MASK | PSR_E_BIT | PSR_T_BIT)
+
+/* The banked sp and lr of a virtual mode, or NULL for user and system mode. */
+static struct armkvm_bank *armkvm_virtual_bank(struct armkvm_context *v)
+{
+	switch (v->cpsr & MODE_MASK) {
+	case SVC_MODE:
+		return &v->bank[ARMKVM_BANK_SVC];
+	case ABT_MODE:
+		return &v->bank[ARMKVM_BANK_ABT];
+	case UND_MODE:
+		return &v->bank[ARMKVM_BANK_UND];
+	case IRQ_MODE:
+		return &v->bank[ARMKVM_BANK_IRQ];
+	default:
+		return NULL;
+	}
+}
+
+static int armkvm_isolated_prepare(struct armkvm_vcpu *vcpu)
+{
+	/* The shadow MMU is the next step: until then, only the MMU-off table. */
+	if (armkvm_guest_mmu_on(vcpu))
+		return armkvm_exit_mmu(vcpu);
+	return armkvm_mmu_prepare(vcpu) ? armkvm_exit_mmu(vcpu) : 1;
+}
+
+/*
+ * Enter the virtual CPU at real PL0. The real exception modes' banked
+ * registers are loaded by the switch and clobbered by the exception that
+ * ends the run: the virtual ones are kept aside and put back.
+ */
+static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
+{
+	struct armkvm_context *v = &vcpu->sw.guest;
+	struct armkvm_bank banks[ARMKVM_BANKS], *cur;
+	u32 vcpsr = v->cpsr, usr_sp = v->usr[13], usr_lr = v->usr[14];
+	int ret;
+
+	memcpy(banks, v->bank, sizeof(banks));
+	cur = armkvm_virtual_bank(v);
+	if (cur) {
+		v->usr[13] = cur->sp;
+		v->usr[14] = cur->lr;
+	}
+	v->cpsr = (vcpsr & REAL_CPSR_BITS) | USR_MODE;
+	/* Never the fast path: it would enter the guest's vectors at PL1. */
+	vcpu->sw.fwd_vectors = 0;
+	vcpu->sw.fwd_vbar = 0;
+
+	ret = armkvm_switch_guest(vcpu, irq_line, vector);
+
+	memcpy(v->bank, banks, sizeof(banks));
+	v->cpsr = (v->cpsr & REAL_CPSR_BITS) | (vcpsr & ~REAL_CPSR_BITS);
+	cur = armkvm_virtual_bank(v);
+	if (cur) {
+		cur->sp = v->usr[13];
+		cur->lr = v->usr[14];
+		v->usr[13] = usr_sp;
+		v->usr[14] = usr_lr;
+	}
+	return ret;
+}
+
+/* An exception the guest's own vectors take, or an exit that says what happened. */
+static int armkvm_isolated_reflect(struct armkvm_vcpu *vcpu, int vector)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	u32 data[6];
+
+	if (sw->arch.vbar) {
+		if (vector == ARMKVM_VEC_PABT || vector == ARMKVM_VEC_DABT)
+			armkvm_mmu_take_fault(vcpu);
+		return armkvm_reflect_exception(vcpu, vector, sw->exit_lr);
+	}
+	data[0] = vector;
+	data[1] = sw->guest.pc;
+	data[2] = sw->guest.cp15.dfsr;
+	data[3] = sw->guest.cp15.dfar;
+	data[4] = sw->guest.cp15.ifsr;
+	data[5] = sw->guest.cp15.ifar;
+	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 6, data);
+}
+
+/* A32 coprocessor space (MCR, MRC, MCRR, MRRC, LDC, STC, CDP) to cp14 or cp15. */
+static bool armkvm_is_system_coproc(u32 insn)
+{
+	u32 coproc = (insn >> 8) & 0xf;
+
+	if ((insn >> 28) == 0xf)
+		return false;
+	return ((insn >> 25) & 7) >= 6 && ((insn >> 24) & 0xf) != 0xf &&
+	       (coproc == 14 || coproc == 15);
+}
+
+static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	bool thumb = sw->guest.cpsr & PSR_T_BIT;
+	u32 insn = 0, data[3];
+
+	sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
+	/* The guest's user mode: its kernel handles what is undefined there, HVC included. */
+	if ((sw->guest.cpsr & MODE_MASK) == USR_MODE || thumb ||
+	    armkvm_fetch_insn(vcpu, sw->guest.pc, &insn))
+		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
+	if (armkvm_is_hvc(insn))
+		return armkvm_exit_hypercall(vcpu, insn);
+	if (!armkvm_is_system_coproc(insn))
+		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
+	data[0] = insn;
+	data[1] = sw->guest.pc;
+	data[2] = sw->guest.cpsr;
+	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNSUPPORTED_INSN, 3, data);
+}
+
+static int armkvm_isolated_handle_exit(struct armkvm_vcpu *vcpu, int vector)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	u32 pa;
+
+	switch (vector) {
+	case ARMKVM_VEC_IRQ:
+	case ARMKVM_VEC_FIQ:
+		/* The host has handled it by now. */
+		sw->guest.pc = sw->exit_lr - 4;
+		vcpu->stats.exits_irq++;
+		return 1;
+	case ARMKVM_VEC_UND:
+		return armkvm_isolated_exit_und(vcpu);
+	case ARMKVM_VEC_SVC:
+		sw->guest.pc = sw->exit_lr - ((sw->guest.cpsr & PSR_T_BIT) ? 2 : 4);
+		return armkvm_isolated_reflect(vcpu, vector);
+	case ARMKVM_VEC_PABT:
+		sw->guest.pc = sw->exit_lr - 4;
+		return armkvm_isolated_reflect(vcpu, vector);
+	case ARMKVM_VEC_DABT:
+		sw->guest.pc = sw->exit_lr - 8;
+		/* With the MMU off, a translation fault is a device; a window access is not. */
+		if (armkvm_mmu_is_device_abort(vcpu, sw->guest.cp15.dfsr, sw->guest.cp15.dfar, &pa))
+			return armkvm_exit_device_access(vcpu, pa);
+		return armkvm_isolated_reflect(vcpu, vector);
+	default:
+		/* Reset and the unused vector: no guest reaches them. */
+		return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 1,
+					    (u32 []){ vector });
+	}
+}
+
+static void armkvm_isolated_get_regs(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs)
+{
+	armkvm_context_to_regs(&vcpu->sw.guest, &vcpu->sw.arch, regs);
+	regs->cp15.sctlr = vcpu->sw.arch.sctlr & SCTLR_M;
+}
+
+static int armkvm_isolated_set_regs(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs)
+{
+	if (!armkvm_guest_mode_ok(regs->cpsr))
+		return -EINVAL;
+	regs->cp15.sctlr &= SCTLR_M;
+	regs->cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;
+	regs->cp15.cntkctl &= CNTKCTL_MASK;
+	armkvm_regs_to_context(regs, &vcpu->sw.guest, &vcpu->sw.arch);
+	return 0;
+}
+
+static enum hrtimer_restart armkvm_isolated_no_poll(struct hrtimer *t)
+{
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * The interrupt-window poll is privileged mode's: the real CPSR.I is never
+ * set here, so the switch never starts it; initialized all the same.
+ */
+static void armkvm_isolated_init_vcpu(struct armkvm_vcpu *vcpu)
+{
+	hrtimer_init(&vcpu->irq_window_poll, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
+	vcpu->irq_window_poll.function = armkvm_isolated_no_poll;
+}
+
+static void armkvm_isolated_release_vcpu(struct armkvm_vcpu *vcpu)
+{
+	hrtimer_cancel(&vcpu->irq_window_poll);
+}
+
+const struct armkvm_mode_ops armkvm_isolated_ops = {
+	.name		= "isolated",
+	.init_vcpu	= armkvm_isolated_init_vcpu,
+	.release_vcpu	= armkvm_isolated_release_vcpu,
+	.prepare	= armkvm_isolated_prepare,
+	.enter		= armkvm_isolated_enter,
+	.handle_exit	= armkvm_isolated_handle_exit,
+	.get_regs	= armkvm_isolated_get_regs,
+	.set_regs	= armkvm_isolated_set_regs,
+};

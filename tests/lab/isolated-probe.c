@@ -1,0 +1,350 @@
+/*
+ * Runs in the lab against /dev/armkvm: isolated mode's first step
+ * (ARMKVM_VM_MODE_ISOLATED), the guest kernel in the CPU's user mode with
+ * its MMU off. Small guests, each started in virtual SVC mode: device
+ * accesses and hypercalls from the virtual kernel; an SVC reflected to the guest's vectors with the state
+ * the architecture gives; a guest that masks interrupts and spins, which a
+ * signal must still stop; reads of the module's own code, which must fault
+ * without a byte of it reaching the guest; a CP15 write, refused with a
+ * clear error; an HVC from the virtual user mode, which is no hypercall. Prints one line per check; the lab test compares them with
+ * isolated-probe.expected.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/armkvm.h>
+
+#define RAM_BASE    0x40000000u
+#define RAM_SIZE    (1u << 20)
+#define HC_REPORT   0x86000099u     /* no one's hypercall: userspace gets it */
+
+/*
+ * The guests, position-independent, each copied to the start of guest RAM.
+ * r12 holds an address the test program puts there (SET_REGS) where needed.
+ */
+extern const uint32_t g_devices[], g_devices_end[];
+extern const uint32_t g_svc[], g_svc_end[];
+extern const uint32_t g_spin[], g_spin_end[];
+extern const uint32_t g_peek[], g_peek_end[];
+extern const uint32_t g_cp15[], g_cp15_end[];
+extern const uint32_t g_user_hvc[], g_user_hvc_end[];
+__asm__(
+    "   .pushsection .rodata\n"
+    "   .balign 4\n"
+    "   .arm\n"
+    /* A device write and read, a hypercall of privileged mode's. */
+    "g_devices:\n"
+    "   ldr r1, =0x09000000\n"
+    "   mov r0, #0x41\n"
+    "   str r0, [r1]\n"
+    "   ldr r2, [r1, #4]\n"
+    "   ldr r0, =0x86000003\n"          /* ARMKVM_HC_RAM_BASE: privileged mode's */
+    "   .inst 0xe1400070\n"             /* hvc #0 */
+    "   mov r4, r0\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_devices_end:\n"
+    /* Vectors at RAM_BASE; an SVC from virtual SVC mode, reported from the handler. */
+    "g_svc:\n"
+    "   b   1f\n"
+    "   b   .\n"
+    "   b   2f\n"                       /* SVC */
+    "   .rept 5\n"
+    "   b   .\n"
+    "   .endr\n"
+    "1: ldr r0, =0x86000001\n"          /* ARMKVM_HC_SET_VECTORS */
+    "   ldr r1, =0x40000000\n"
+    "   .inst 0xe1400070\n"
+    "   mov r5, #0x55\n"
+    "   svc #7\n"
+    "   b   .\n"
+    "2: ldr r0, =0x86000099\n"
+    "   mov r1, r5\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_svc_end:\n"
+    /* Masks IRQs every way a kernel would and spins. */
+    "g_spin:\n"
+    "   cpsid if\n"
+    "   msr cpsr_c, #0xd3\n"
+    "   b   .\n"
+    "g_spin_end:\n"
+    /* Reads the word at r12 (the module's code, in the window). */
+    "g_peek:\n"
+    "   ldr r1, [r12]\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_peek_end:\n"
+    /* Writes DACR, a privileged CP15 register. */
+    "g_cp15:\n"
+    "   mov r0, #0xffffffff\n"
+    "   mcr p15, 0, r0, c3, c0, 0\n"
+    "   b   .\n"
+    "g_cp15_end:\n"
+    /* Started in virtual user mode: an HVC there is no hypercall. */
+    "g_user_hvc:\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_user_hvc_end:\n"
+    "   .popsection\n");
+
+static int dev_fd;
+
+static const char *err_name(long ret)
+{
+    if (ret >= 0) {
+        return "ok";
+    }
+    switch (errno) {
+    case EINVAL: return "EINVAL";
+    case EINTR: return "EINTR";
+    case EPERM: return "EPERM";
+    default: return strerror(errno);
+    }
+}
+
+struct vm {
+    int vm, vcpu;
+    struct armkvm_run *run;
+};
+
+static int create_vm(struct vm *v, uint32_t mode)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = mode, .ram_gpa = RAM_BASE, .ram_size = RAM_SIZE,
+    };
+
+    v->vm = ioctl(dev_fd, ARMKVM_CREATE_VM, &cfg);
+    if (v->vm < 0) {
+        return -1;
+    }
+    v->vcpu = ioctl(v->vm, ARMKVM_CREATE_VCPU, 0);
+    v->run = v->vcpu < 0 ? MAP_FAILED :
+             mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
+    return v->run == MAP_FAILED ? -1 : 0;
+}
+
+static void destroy_vm(struct vm *v)
+{
+    munmap(v->run, 4096);
+    close(v->vcpu);
+    close(v->vm);
+}
+
+/* A new isolated VM running code [start, end) at RAM_BASE in mode cpsr. */
+static int start_guest_in(struct vm *v, const uint32_t *start, const uint32_t *end,
+                          uint32_t r12, uint32_t cpsr)
+{
+    struct armkvm_core_regs regs = { .pc = RAM_BASE, .cpsr = cpsr };
+    void *ram;
+
+    if (create_vm(v, ARMKVM_VM_MODE_ISOLATED)) {
+        printf("isolated VM: %s\n", strerror(errno));
+        return -1;
+    }
+    ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v->vm, 0);
+    if (ram == MAP_FAILED) {
+        printf("guest RAM: %s\n", strerror(errno));
+        destroy_vm(v);
+        return -1;
+    }
+    memcpy(ram, start, (end - start) * 4);
+    munmap(ram, RAM_SIZE);
+    regs.usr[12] = r12;
+    ioctl(v->vcpu, ARMKVM_SET_REGS, &regs);
+    return 0;
+}
+
+/* The same in SVC mode, IRQs and FIQs masked. */
+static int start_guest(struct vm *v, const uint32_t *start, const uint32_t *end, uint32_t r12)
+{
+    return start_guest_in(v, start, end, r12, 0x1d3);
+}
+
+static void check_devices(void)
+{
+    struct armkvm_core_regs regs;
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_devices, g_devices_end, 0)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("devices: RUN %s, exit %u, %s at 0x%llx, %u bytes, 0x%02x\n", err_name(ret),
+           v.run->exit_reason, v.run->mmio.is_write ? "write" : "read",
+           (unsigned long long)v.run->mmio.phys_addr, v.run->mmio.len, v.run->mmio.data[0]);
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("devices: RUN %s, exit %u, %s at 0x%llx, %u bytes\n", err_name(ret),
+           v.run->exit_reason, v.run->mmio.is_write ? "write" : "read",
+           (unsigned long long)v.run->mmio.phys_addr, v.run->mmio.len);
+    memcpy(v.run->mmio.data, "\x34\x12\x00\x00", 4);
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("devices: RUN %s, exit %u, hypercall 0x%x: read 0x%x, virtual CPSR 0x%x, "
+           "RAM_BASE answered 0x%x\n", err_name(ret), v.run->exit_reason,
+           v.run->hypercall.args[0], v.run->hypercall.args[2], regs.cpsr, regs.usr[4]);
+    destroy_vm(&v);
+}
+
+static void check_svc(void)
+{
+    struct armkvm_core_regs regs;
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_svc, g_svc_end, 0)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    /* The SVC sits at RAM_BASE + 0x30: LR_svc is the next instruction. */
+    printf("svc: RUN %s, exit %u, hypercall 0x%x from the handler, r5 0x%x, "
+           "CPSR 0x%x, LR_svc +0x%x, SPSR_svc 0x%x\n", err_name(ret), v.run->exit_reason,
+           v.run->hypercall.args[0], v.run->hypercall.args[1], regs.cpsr,
+           regs.svc[1] - RAM_BASE, regs.svc[2]);
+    destroy_vm(&v);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+static void check_spin(void)
+{
+    struct sigaction sa = { .sa_handler = on_alarm };
+    struct timespec t0, t1;
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_spin, g_spin_end, 0)) {
+        return;
+    }
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(1);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("spin with IRQs masked: RUN %s, exit %u, within 3 s: %s\n", err_name(ret),
+           v.run->exit_reason, t1.tv_sec - t0.tv_sec < 3 ? "yes" : "no");
+    destroy_vm(&v);
+}
+
+/* Where the module's code is, from sysfs (root only). */
+static uint32_t module_text(void)
+{
+    FILE *f = fopen("/sys/module/armkvm/sections/.text", "r");
+    unsigned long addr = 0;
+
+    if (!f || fscanf(f, "%lx", &addr) != 1) {
+        addr = 0;
+    }
+    if (f) {
+        fclose(f);
+    }
+    return addr;
+}
+
+static void check_peek(void)
+{
+    uint32_t text = module_text();
+    struct vm v;
+    long ret;
+
+    if (!text) {
+        printf("peek: cannot find the module's code\n");
+        return;
+    }
+    if (start_guest(&v, g_peek, g_peek_end, text)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    /* No vectors: the abort is an internal error naming it (vector 4, FS 0xf). */
+    printf("peek at the module's code: RUN %s, exit %u, suberror %u, vector %u, "
+           "pc +0x%x, DFSR status 0x%x, DFAR is it: %s\n", err_name(ret),
+           v.run->exit_reason, v.run->internal.suberror, v.run->internal.data[0],
+           v.run->internal.data[1] - RAM_BASE,
+           (v.run->internal.data[2] & 0xf) | ((v.run->internal.data[2] >> 6) & 0x10),
+           v.run->internal.data[3] == text ? "yes" : "no");
+    destroy_vm(&v);
+}
+
+static void check_cp15(void)
+{
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_cp15, g_cp15_end, 0)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("DACR write: RUN %s, exit %u, suberror %u, instruction 0x%08x at +0x%x\n",
+           err_name(ret), v.run->exit_reason, v.run->internal.suberror,
+           v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
+    destroy_vm(&v);
+}
+
+static void check_user_hvc(void)
+{
+    struct vm v;
+    long ret;
+
+    if (start_guest_in(&v, g_user_hvc, g_user_hvc_end, 0, 0x10)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("HVC in virtual user mode: RUN %s, exit %u, suberror %u, vector %u at +0x%x\n",
+           err_name(ret), v.run->exit_reason, v.run->internal.suberror,
+           v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
+    destroy_vm(&v);
+}
+
+int main(void)
+{
+    struct armkvm_vm_config cfg = {
+        .mode = 3, .ram_gpa = RAM_BASE, .ram_size = RAM_SIZE,
+    };
+    struct armkvm_core_regs regs = { .pc = RAM_BASE, .cpsr = 0x1d1 };
+    struct vm v;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    dev_fd = open("/dev/armkvm", O_RDWR | O_CLOEXEC);
+    if (dev_fd < 0) {
+        printf("open /dev/armkvm: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("CREATE_VM mode 3: %s\n", err_name(ioctl(dev_fd, ARMKVM_CREATE_VM, &cfg)));
+    if (create_vm(&v, ARMKVM_VM_MODE_ISOLATED)) {
+        printf("isolated VM: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("CREATE_VM isolated: ok\n");
+    printf("SET_REGS virtual FIQ mode: %s\n", err_name(ioctl(v.vcpu, ARMKVM_SET_REGS, &regs)));
+    destroy_vm(&v);
+    check_devices();
+    check_svc();
+    check_spin();
+    check_peek();
+    check_cp15();
+    check_user_hvc();
+    return 0;
+}
