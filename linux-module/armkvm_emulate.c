@@ -52,6 +52,41 @@ bool armkvm_guest_mode_ok(u32 cpsr)
 	}
 }
 
+/* ARM's ConditionPassed(): cond (an instruction's bits 31:28) on cpsr's flags. */
+bool armkvm_cond_passed(u32 cond, u32 cpsr)
+{
+	bool n = cpsr & PSR_N_BIT, z = cpsr & PSR_Z_BIT;
+	bool c = cpsr & PSR_C_BIT, v = cpsr & PSR_V_BIT;
+	bool r;
+
+	switch ((cond >> 1) & 7) {
+	case 0:
+		r = z;
+		break;
+	case 1:
+		r = c;
+		break;
+	case 2:
+		r = n;
+		break;
+	case 3:
+		r = v;
+		break;
+	case 4:
+		r = c && !z;
+		break;
+	case 5:
+		r = n == v;
+		break;
+	case 6:
+		r = !z && n == v;
+		break;
+	default:
+		return true;	/* AL, and the unconditional space */
+	}
+	return (cond & 1) ? !r : r;
+}
+
 /* Reads the guest's A32 instruction at its virtual pc. */
 int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn)
 {

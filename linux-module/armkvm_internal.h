@@ -120,6 +120,9 @@ extern const struct armkvm_mode_ops armkvm_isolated_ops;
 /* privileged/armkvm_privileged.c: the world switch, for every mode that runs on it */
 int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector);
 
+/* isolated/armkvm_isolated_cp15.c: the virtual CP15 */
+int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn);
+
 struct armkvm_vm {
 	const struct armkvm_mode_ops *ops;
 	struct mutex lock;
@@ -242,6 +245,7 @@ long armkvm_vcpu_regs_ioctl(struct armkvm_vcpu *vcpu, unsigned int ioctl, void _
 /* armkvm_emulate.c: the CPU's work, done in software for the guest */
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n);
 bool armkvm_guest_mode_ok(u32 cpsr);
+bool armkvm_cond_passed(u32 cond, u32 cpsr);
 int armkvm_fetch_insn(struct armkvm_vcpu *vcpu, u32 pc, u32 *insn);
 int armkvm_fetch_insn16(struct armkvm_vcpu *vcpu, u32 pc, u16 *hw);
 int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector);

@@ -12,8 +12,9 @@
  * This first step runs guests with their MMU off, on the same table as
  * privileged mode's MMU-off state: guest RAM user-accessible, the window
  * with the host's privileged-only entries, nothing else (a device access
- * is a translation fault). Sensitive instructions are not emulated yet: a
- * coprocessor access from a virtual privileged mode stops the vCPU with
+ * is a translation fault). The virtual CP15 is armkvm_isolated_cp15.c's; the
+ * sensitive instructions that do not trap are not replaced yet, and other
+ * coprocessor accesses from a virtual privileged mode stop the vCPU with
  * ARMKVM_INTERNAL_UNSUPPORTED_INSN.
  *
  * Copyright (c) 2026 The armkvm developers
@@ -132,6 +133,8 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
 	if (armkvm_is_hvc(insn))
 		return armkvm_exit_hypercall(vcpu, insn);
+	if (armkvm_isolated_cp15(vcpu, insn))
+		return 1;
 	if (!armkvm_is_system_coproc(insn))
 		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
 	data[0] = insn;
@@ -173,17 +176,16 @@ static int armkvm_isolated_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 	}
 }
 
+/* Every CP15 register here is virtual: SCTLR whole (only M has an effect yet). */
 static void armkvm_isolated_get_regs(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs)
 {
 	armkvm_context_to_regs(&vcpu->sw.guest, &vcpu->sw.arch, regs);
-	regs->cp15.sctlr = vcpu->sw.arch.sctlr & SCTLR_M;
 }
 
 static int armkvm_isolated_set_regs(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs)
 {
 	if (!armkvm_guest_mode_ok(regs->cpsr))
 		return -EINVAL;
-	regs->cp15.sctlr &= SCTLR_M;
 	regs->cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;
 	regs->cp15.cntkctl &= CNTKCTL_MASK;
 	armkvm_regs_to_context(regs, &vcpu->sw.guest, &vcpu->sw.arch);

@@ -5,8 +5,9 @@
  * accesses and hypercalls from the virtual kernel; an SVC reflected to the guest's vectors with the state
  * the architecture gives; a guest that masks interrupts and spins, which a
  * signal must still stop; reads of the module's own code, which must fault
- * without a byte of it reaching the guest; a CP15 write, refused with a
- * clear error; an HVC from the virtual user mode, which is no hypercall. Prints one line per check; the lab test compares them with
+ * without a byte of it reaching the guest; the virtual CP15 (registers
+ * written and read back, maintenance, a failed condition) and an MCRR it
+ * does not emulate, refused with a clear error; an HVC from the virtual user mode, which is no hypercall. Prints one line per check; the lab test compares them with
  * isolated-probe.expected.
  *
  * Copyright (c) 2026 The armkvm developers
@@ -91,11 +92,29 @@ __asm__(
     "   b   .\n"
     "   .ltorg\n"
     "g_peek_end:\n"
-    /* Writes DACR, a privileged CP15 register. */
+    /*
+     * The virtual CP15: DACR and TPIDRPRW written and read back, MPIDR,
+     * maintenance, an MCR whose condition fails; then MCRR, not emulated.
+     */
     "g_cp15:\n"
-    "   mov r0, #0xffffffff\n"
+    "   ldr r0, =0x55555555\n"
     "   mcr p15, 0, r0, c3, c0, 0\n"
+    "   mrc p15, 0, r1, c3, c0, 0\n"
+    "   ldr r0, =0x12345678\n"
+    "   mcr p15, 0, r0, c13, c0, 4\n"
+    "   mrc p15, 0, r2, c13, c0, 4\n"
+    "   mrc p15, 0, r3, c0, c0, 5\n"
+    "   mcr p15, 0, r0, c7, c5, 0\n"   /* ICIALLU */
+    "   mcr p15, 0, r12, c7, c14, 1\n" /* DCCIMVAC of guest RAM */
+    "   mcr p15, 0, r0, c8, c7, 0\n"   /* TLBIALL */
+    "   cmp r0, r0\n"
+    "   mcrne p15, 0, r0, c3, c0, 0\n" /* not taken: DACR stays */
+    "   mrc p15, 0, r4, c3, c0, 0\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   mcrr p15, 0, r0, r1, c2\n"     /* TTBR0, 64 bits */
     "   b   .\n"
+    "   .ltorg\n"
     "g_cp15_end:\n"
     /* Started in virtual user mode: an HVC there is no hypercall. */
     "g_user_hvc:\n"
@@ -290,14 +309,22 @@ static void check_peek(void)
 
 static void check_cp15(void)
 {
+    struct armkvm_core_regs regs;
     struct vm v;
     long ret;
 
-    if (start_guest(&v, g_cp15, g_cp15_end, 0)) {
+    if (start_guest(&v, g_cp15, g_cp15_end, RAM_BASE + 0x40)) {
         return;
     }
     ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    printf("DACR write: RUN %s, exit %u, suberror %u, instruction 0x%08x at +0x%x\n",
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("CP15: RUN %s, exit %u: DACR 0x%08x, TPIDRPRW 0x%08x, MPIDR 0x%08x, "
+           "DACR after a failed MCRNE 0x%08x; GET_REGS DACR 0x%08x TPIDRPRW 0x%08x\n",
+           err_name(ret), v.run->exit_reason, v.run->hypercall.args[1],
+           v.run->hypercall.args[2], v.run->hypercall.args[3], regs.usr[4],
+           regs.cp15.dacr, regs.cp15.tpidrprw);
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("MCRR TTBR0: RUN %s, exit %u, suberror %u, instruction 0x%08x at +0x%x\n",
            err_name(ret), v.run->exit_reason, v.run->internal.suberror,
            v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
     destroy_vm(&v);

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: isolated mode's virtual CP15. At the CPU's user mode
+ * every privileged MRC and MCR to CP15 is UNDEFINED: the guest kernel's
+ * accesses trap, and are done here on the virtual registers (vcpu->sw.arch),
+ * never on the real ones. With the guest's MMU off, nothing is shadowed yet,
+ * so TLB maintenance has nothing to drop; cache maintenance is done on the
+ * real caches, never as an invalidate that could drop the host's data.
+ * Identification registers are the real CPU's but MPIDR (one CPU).
+ * What is not listed is left to the caller (ARMKVM_INTERNAL_UNSUPPORTED_INSN).
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <asm/barrier.h>
+#include <asm/ptrace.h>
+
+#include "armkvm_internal.h"
+
+/* An MRC or MCR's coordinates: CRn, opc1, CRm, opc2, in one number. */
+#define CP15(crn, opc1, crm, opc2)	(((crn) << 12) | ((opc1) << 8) | ((crm) << 4) | (opc2))
+
+/* The virtual register an MRC/MCR names, or NULL. */
+static u32 *armkvm_cp15_reg(struct armkvm_vcpu *vcpu, u32 id)
+{
+	struct armkvm_guest_arch *a = &vcpu->sw.arch;
+
+	switch (id) {
+	case CP15(1, 0, 0, 0):	return &a->sctlr;
+	case CP15(2, 0, 0, 0):	return &a->cp15.ttbr0;
+	case CP15(2, 0, 0, 1):	return &a->cp15.ttbr1;
+	case CP15(2, 0, 0, 2):	return &a->cp15.ttbcr;
+	case CP15(3, 0, 0, 0):	return &a->cp15.dacr;
+	case CP15(5, 0, 0, 0):	return &a->cp15.dfsr;
+	case CP15(5, 0, 0, 1):	return &a->cp15.ifsr;
+	case CP15(6, 0, 0, 0):	return &a->cp15.dfar;
+	case CP15(6, 0, 0, 2):	return &a->cp15.ifar;
+	case CP15(10, 0, 2, 0):	return &a->cp15.prrr;
+	case CP15(10, 0, 2, 1):	return &a->cp15.nmrr;
+	case CP15(12, 0, 0, 0):	return &a->vbar;
+	case CP15(13, 0, 0, 1):	return &a->cp15.contextidr;
+	case CP15(13, 0, 0, 2):	return &a->cp15.tpidrurw;
+	case CP15(13, 0, 0, 3):	return &a->cp15.tpidruro;
+	case CP15(13, 0, 0, 4):	return &a->cp15.tpidrprw;
+	default:		return NULL;
+	}
+}
+
+/* Identification registers: the real CPU's, read-only. */
+static bool armkvm_cp15_id(u32 id, u32 *val)
+{
+	switch (id) {
+	case CP15(0, 0, 0, 0):
+		asm volatile("mrc p15, 0, %0, c0, c0, 0" : "=r" (*val));
+		return true;
+	case CP15(0, 0, 0, 1):
+		asm volatile("mrc p15, 0, %0, c0, c0, 1" : "=r" (*val));
+		return true;
+	case CP15(0, 0, 0, 5):
+		*val = 0x80000000u;	/* MPIDR: one CPU, multiprocessor format */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The whole I-cache and branch predictor, on every CPU where the CPU has the
+ * multiprocessing extensions (MPIDR's format bit): the vCPU thread may move.
+ */
+static void armkvm_icache_inval_all(void)
+{
+	u32 mpidr;
+
+	asm volatile("mrc p15, 0, %0, c0, c0, 5" : "=r" (mpidr));
+	if (mpidr & BIT(31))
+		asm volatile("mcr p15, 0, %0, c7, c1, 0\n\t"	/* ICIALLUIS */
+			     "mcr p15, 0, %0, c7, c1, 6"	/* BPIALLIS */
+			     : : "r" (0) : "memory");
+	else
+		asm volatile("mcr p15, 0, %0, c7, c5, 0\n\t"	/* ICIALLU */
+			     "mcr p15, 0, %0, c7, c5, 6"	/* BPIALL */
+			     : : "r" (0) : "memory");
+	dsb(ish);
+	isb();
+}
+
+/* The host's address of the guest RAM byte at guest virtual va, or NULL. */
+static void *armkvm_guest_ram_va(struct armkvm_vcpu *vcpu, u32 va)
+{
+	struct armkvm_vm *vm = vcpu->vm;
+	u32 pa;
+
+	if (armkvm_guest_translate(vcpu, va, &pa) ||
+	    pa < vm->ram_gpa || pa - vm->ram_gpa >= vm->ram_size)
+		return NULL;
+	return page_address(vm->ram) + (pa - vm->ram_gpa);
+}
+
+/*
+ * Maintenance and barrier operations (MCR to c7 and c8); false if not one.
+ * Data cache operations by address act on the host's alias of the guest's
+ * line (ARMv7 data caches behave as physically indexed); an invalidate is
+ * always done as clean and invalidate, which loses nothing anyone wrote. By
+ * set/way the guest's operand goes to the real cache as clean and
+ * invalidate: that line of some set and way, never data thrown away. An
+ * address outside guest RAM is ignored (a device: nothing cached).
+ */
+static bool armkvm_cp15_op(struct armkvm_vcpu *vcpu, u32 id, u32 val)
+{
+	void *line;
+
+	switch (id) {
+	case CP15(7, 0, 5, 0):	/* ICIALLU */
+	case CP15(7, 0, 5, 1):	/* ICIMVAU: the I-cache may be virtually indexed */
+	case CP15(7, 0, 5, 6):	/* BPIALL */
+	case CP15(7, 0, 5, 7):	/* BPIMVA */
+	case CP15(7, 0, 1, 0):	/* ICIALLUIS */
+	case CP15(7, 0, 1, 6):	/* BPIALLIS */
+		armkvm_icache_inval_all();
+		return true;
+	case CP15(7, 0, 11, 1):	/* DCCMVAU */
+		line = armkvm_guest_ram_va(vcpu, val);
+		if (line)
+			asm volatile("mcr p15, 0, %0, c7, c11, 1" : : "r" (line) : "memory");
+		dsb(ish);
+		return true;
+	case CP15(7, 0, 10, 1):	/* DCCMVAC */
+		line = armkvm_guest_ram_va(vcpu, val);
+		if (line)
+			asm volatile("mcr p15, 0, %0, c7, c10, 1" : : "r" (line) : "memory");
+		dsb(sy);
+		return true;
+	case CP15(7, 0, 6, 1):	/* DCIMVAC */
+	case CP15(7, 0, 14, 1):	/* DCCIMVAC */
+		line = armkvm_guest_ram_va(vcpu, val);
+		if (line)
+			asm volatile("mcr p15, 0, %0, c7, c14, 1" : : "r" (line) : "memory");
+		dsb(sy);
+		return true;
+	case CP15(7, 0, 6, 2):	/* DCISW */
+	case CP15(7, 0, 10, 2):	/* DCCSW */
+	case CP15(7, 0, 14, 2):	/* DCCISW */
+		asm volatile("mcr p15, 0, %0, c7, c14, 2" : : "r" (val) : "memory");
+		dsb(sy);
+		return true;
+	case CP15(7, 0, 5, 4):	/* CP15ISB */
+		isb();
+		return true;
+	case CP15(7, 0, 10, 4):	/* CP15DSB */
+	case CP15(7, 0, 10, 5):	/* CP15DMB */
+		dsb(sy);
+		return true;
+	case CP15(8, 0, 7, 0):	/* TLBIALL */
+	case CP15(8, 0, 7, 1):	/* TLBIMVA */
+	case CP15(8, 0, 7, 2):	/* TLBIASID */
+	case CP15(8, 0, 7, 3):	/* TLBIMVAA */
+	case CP15(8, 0, 3, 0):	/* TLBIALLIS */
+	case CP15(8, 0, 3, 1):	/* TLBIMVAIS */
+	case CP15(8, 0, 3, 2):	/* TLBIASIDIS */
+	case CP15(8, 0, 3, 3):	/* TLBIMVAAIS */
+	case CP15(8, 0, 5, 0):	/* ITLBIALL */
+	case CP15(8, 0, 6, 0):	/* DTLBIALL */
+		/* No shadow yet (MMU off), and every entry flushes the TLB. */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Emulate A32 MRC/MCR p15 insn from a virtual privileged mode. Returns 1
+ * (done, pc advanced) or 0 if it is not one isolated mode emulates.
+ */
+int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
+{
+	u32 id = CP15((insn >> 16) & 0xf, (insn >> 21) & 7, insn & 0xf, (insn >> 5) & 7);
+	unsigned int rt = (insn >> 12) & 0xf;
+	bool read = insn & BIT(20);
+	u32 *reg, val;
+
+	/* MRC and MCR only (coprocessor 15, bit 4 set), and never with pc. */
+	if ((insn & 0x0f000f10) != 0x0e000f10 || rt == 15)
+		return 0;
+	if (!armkvm_cond_passed(insn >> 28, vcpu->sw.guest.cpsr)) {
+		vcpu->sw.guest.pc += 4;
+		return 1;
+	}
+	if (read) {
+		reg = armkvm_cp15_reg(vcpu, id);
+		if (reg)
+			val = *reg;
+		else if (!armkvm_cp15_id(id, &val))
+			return 0;
+		*armkvm_vcpu_reg(vcpu, rt) = val;
+	} else {
+		val = *armkvm_vcpu_reg(vcpu, rt);
+		reg = armkvm_cp15_reg(vcpu, id);
+		if (reg)
+			*reg = val;
+		else if (!armkvm_cp15_op(vcpu, id, val))
+			return 0;
+	}
+	vcpu->sw.guest.pc += 4;
+	return 1;
+}
