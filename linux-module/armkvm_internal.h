@@ -122,6 +122,8 @@ int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector);
 
 /* isolated/armkvm_isolated_cp15.c: the virtual CP15 */
 int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn);
+/* isolated/armkvm_isolated_sensitive.c: the replacement encodings */
+int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn);
 
 struct armkvm_vm {
 	const struct armkvm_mode_ops *ops;

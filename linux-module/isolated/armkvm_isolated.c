@@ -13,9 +13,10 @@
  * privileged mode's MMU-off state: guest RAM user-accessible, the window
  * with the host's privileged-only entries, nothing else (a device access
  * is a translation fault). The virtual CP15 is armkvm_isolated_cp15.c's; the
- * sensitive instructions that do not trap are not replaced yet, and other
- * coprocessor accesses from a virtual privileged mode stop the vCPU with
- * ARMKVM_INTERNAL_UNSUPPORTED_INSN.
+ * sensitive instructions that do not trap come as replacement encodings
+ * (armkvm_isolated_sensitive.c). What neither knows from a virtual
+ * privileged mode (other coprocessor accesses, a refused replacement) stops
+ * the vCPU with ARMKVM_INTERNAL_UNSUPPORTED_INSN.
  *
  * Copyright (c) 2026 The armkvm developers
  */
@@ -125,6 +126,7 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 	struct armkvm_switch *sw = &vcpu->sw;
 	bool thumb = sw->guest.cpsr & PSR_T_BIT;
 	u32 insn = 0, data[3];
+	int ret;
 
 	sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
 	/* The guest's user mode: its kernel handles what is undefined there, HVC included. */
@@ -133,9 +135,10 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
 	if (armkvm_is_hvc(insn))
 		return armkvm_exit_hypercall(vcpu, insn);
-	if (armkvm_isolated_cp15(vcpu, insn))
+	ret = armkvm_isolated_sensitive(vcpu, insn);
+	if (ret > 0 || armkvm_isolated_cp15(vcpu, insn))
 		return 1;
-	if (!armkvm_is_system_coproc(insn))
+	if (ret < 0 && !armkvm_is_system_coproc(insn))
 		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
 	data[0] = insn;
 	data[1] = sw->guest.pc;

@@ -1,14 +1,18 @@
 /*
- * Runs in the lab against /dev/armkvm: isolated mode's first step
+ * Runs in the lab against /dev/armkvm: isolated mode's first steps
  * (ARMKVM_VM_MODE_ISOLATED), the guest kernel in the CPU's user mode with
  * its MMU off. Small guests, each started in virtual SVC mode: device
- * accesses and hypercalls from the virtual kernel; an SVC reflected to the guest's vectors with the state
- * the architecture gives; a guest that masks interrupts and spins, which a
- * signal must still stop; reads of the module's own code, which must fault
- * without a byte of it reaching the guest; the virtual CP15 (registers
- * written and read back, maintenance, a failed condition) and an MCRR it
- * does not emulate, refused with a clear error; an HVC from the virtual user mode, which is no hypercall. Prints one line per check; the lab test compares them with
- * isolated-probe.expected.
+ * accesses and hypercalls from the virtual kernel; an SVC reflected to the
+ * guest's vectors with the state the architecture gives; a guest that masks
+ * interrupts and spins, which a signal must still stop; reads of the
+ * module's own code, which must fault without a byte of it reaching the
+ * guest; the virtual CP15 (registers written and read back, maintenance, a
+ * failed condition) and an MCRR it does not emulate, refused with a clear
+ * error; an HVC from the virtual user mode, which is no hypercall; the
+ * replacement encodings of the sensitive instructions that do not trap
+ * (MRS, MSR, CPS, SUBS pc, lr) from the virtual kernel and from its user
+ * mode; an interrupt taken right after a replaced CPSIE. Prints one line per
+ * check; the lab test compares them with isolated-probe.expected.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -40,6 +44,8 @@ extern const uint32_t g_spin[], g_spin_end[];
 extern const uint32_t g_peek[], g_peek_end[];
 extern const uint32_t g_cp15[], g_cp15_end[];
 extern const uint32_t g_user_hvc[], g_user_hvc_end[];
+extern const uint32_t g_modes[], g_modes_end[];
+extern const uint32_t g_unmask[], g_unmask_end[];
 __asm__(
     "   .pushsection .rodata\n"
     "   .balign 4\n"
@@ -123,6 +129,72 @@ __asm__(
     "   b   .\n"
     "   .ltorg\n"
     "g_user_hvc_end:\n"
+    /*
+     * The replacement encodings (UDF 0xA000-0xAFFF, docs/isolated-mode.md):
+     * MRS, CPSIE, MSR SPSR, SUBS pc, lr into the virtual user mode, an SVC
+     * back, and a replacement tried from user mode (undefined there).
+     */
+    "g_modes:\n"
+    "   b   1f\n"
+    "   b   3f\n"                       /* UND */
+    "   b   2f\n"                       /* SVC */
+    "   .rept 5\n"
+    "   b   .\n"
+    "   .endr\n"
+    "1: ldr r0, =0x86000001\n"
+    "   ldr r1, =0x40000000\n"
+    "   .inst 0xe1400070\n"
+    "   .inst 0xe7fa00f1\n"             /* mrs r1, cpsr */
+    "   .inst 0xe7fa72f0\n"             /* cpsie i */
+    "   .inst 0xe7fa00f2\n"             /* mrs r2, cpsr */
+    "   mov r3, #0x10\n"
+    "   .inst 0xe7fa3ff3\n"             /* msr spsr_fsxc, r3 */
+    "   adr lr, 4f\n"
+    "   .inst 0xe7fa80f0\n"             /* subs pc, lr, #0 */
+    "4: mov r6, r1\n"
+    "   mov r7, r2\n"
+    "   svc #1\n"
+    "   b   .\n"
+    "2: .inst 0xe7fa01f4\n"             /* mrs r4, spsr */
+    "   mov r5, lr\n"
+    "   ldr r0, =0x86000099\n"
+    "   mov r1, r6\n"
+    "   mov r2, r7\n"
+    "   mov r3, r4\n"
+    "   .inst 0xe1400070\n"
+    "   adr lr, 5f\n"
+    "   .inst 0xe7fa80f0\n"             /* subs pc, lr, #0: user mode again */
+    "5: .inst 0xe7fa7af0\n"             /* cpsid i, in user mode */
+    "   b   .\n"
+    "3: .inst 0xe7fa01f1\n"             /* mrs r1, spsr */
+    "   mov r2, lr\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_modes_end:\n"
+    /* An interrupt pending while masked is taken right after the replaced CPSIE. */
+    "g_unmask:\n"
+    "   b   1f\n"
+    "   .rept 5\n"
+    "   b   .\n"
+    "   .endr\n"
+    "   b   2f\n"                       /* IRQ */
+    "   b   .\n"
+    "1: ldr r0, =0x86000001\n"
+    "   ldr r1, =0x40000000\n"
+    "   .inst 0xe1400070\n"
+    "   mov r0, #0\n"
+    "   .inst 0xe7fa72f0\n"             /* cpsie i */
+    "   mov r0, #1\n"
+    "   b   .\n"
+    "2: mov r1, lr\n"
+    "   mov r2, r0\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_unmask_end:\n"
     "   .popsection\n");
 
 static int dev_fd;
@@ -345,6 +417,46 @@ static void check_user_hvc(void)
     destroy_vm(&v);
 }
 
+static void check_modes(void)
+{
+    struct armkvm_core_regs regs;
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_modes, g_modes_end, 0)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("replacements: RUN %s, exit %u: CPSR 0x%x, after CPSIE 0x%x; from user mode "
+           "by SVC: SPSR_svc 0x%x, LR_svc +0x%x\n", err_name(ret), v.run->exit_reason,
+           v.run->hypercall.args[1], v.run->hypercall.args[2], v.run->hypercall.args[3],
+           regs.usr[5] - RAM_BASE);
+    v.run->hypercall.ret[0] = 0;
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("replacement in user mode: RUN %s, exit %u: undefined, SPSR_und 0x%x, "
+           "LR_und +0x%x, CPSR 0x%x\n", err_name(ret), v.run->exit_reason,
+           v.run->hypercall.args[1], v.run->hypercall.args[2] - RAM_BASE, regs.cpsr);
+    destroy_vm(&v);
+}
+
+static void check_unmask(void)
+{
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_unmask, g_unmask_end, 0)) {
+        return;
+    }
+    v.run->irq_line = 1;
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("unmask with a line high: RUN %s, exit %u: IRQ taken with LR_irq +0x%x, "
+           "r0 %u\n", err_name(ret), v.run->exit_reason,
+           v.run->hypercall.args[1] - RAM_BASE, v.run->hypercall.args[2]);
+    destroy_vm(&v);
+}
+
 int main(void)
 {
     struct armkvm_vm_config cfg = {
@@ -373,5 +485,7 @@ int main(void)
     check_peek();
     check_cp15();
     check_user_hvc();
+    check_modes();
+    check_unmask();
     return 0;
 }
