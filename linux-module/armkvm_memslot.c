@@ -92,7 +92,9 @@ long armkvm_set_memory_region(struct armkvm_vm *vm, struct file *vm_file, void _
 	if (vm->ran && gpa != vm->ram_gpa) {
 		ret = -EBUSY;
 	} else {
-		armkvm_vm_map_ram(vm, gpa);
+		/* Where it is already, rewriting the table would fault a running vCPU's RAM. */
+		if (gpa != vm->ram_gpa)
+			armkvm_vm_map_ram(vm, gpa);
 		vm->slot_set = true;
 	}
 	mutex_unlock(&vm->lock);

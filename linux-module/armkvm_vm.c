@@ -279,6 +279,9 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 		return -EINVAL;
 	if ((cfg->flags & ARMKVM_VM_GPA_IS_HPA) && cfg->ram_gpa)
 		return -EINVAL;
+	/* Host-physical addresses are privileged mode's business only. */
+	if ((cfg->flags & ARMKVM_VM_GPA_IS_HPA) && cfg->mode == ARMKVM_VM_MODE_ISOLATED)
+		return -EINVAL;
 	if (cfg->ram_align && (!is_power_of_2(cfg->ram_align) ||
 			       cfg->ram_align < ARMKVM_RAM_ALIGN || cfg->ram_align > SZ_1G))
 		return -EINVAL;
@@ -359,7 +362,7 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 	vm->config_gpa = vm->ram_gpa;
 	vm->gpa_is_hpa = cfg.flags & ARMKVM_VM_GPA_IS_HPA;
 	cfg.ram_gpa = vm->ram_gpa;
-	cfg.ram_hpa = vm->ram_hpa;
+	cfg.ram_hpa = cfg.mode == ARMKVM_VM_MODE_ISOLATED ? 0 : vm->ram_hpa;
 	if (copy_to_user(argp, &cfg, sizeof(cfg))) {
 		armkvm_vm_free(vm);
 		return -EFAULT;

@@ -28,6 +28,9 @@
 /* What of the virtual CPSR the real one holds while the guest runs: never M, A, I, F. */
 #define REAL_CPSR_BITS	(0xf80f0000u | PSR_IT_MASK | PSR_E_BIT | PSR_T_BIT)
 
+/* CNTKCTL.PL0VTEN: CNTV is the host's tick, never the guest's to stop. */
+#define CNTKCTL_PL0VTEN	BIT(8)
+
 /* The banked sp and lr of a virtual mode, or NULL for user and system mode. */
 static struct armkvm_bank *armkvm_virtual_bank(struct armkvm_context *v)
 {
@@ -50,6 +53,8 @@ static int armkvm_isolated_prepare(struct armkvm_vcpu *vcpu)
 	/* The shadow MMU is the next step: until then, only the MMU-off table. */
 	if (armkvm_guest_mmu_on(vcpu))
 		return armkvm_exit_mmu(vcpu);
+	/* Whatever set it (SET_REGS, ONE_REG): the real CNTKCTL at entry never opens CNTV. */
+	vcpu->sw.guest.timer.cntkctl &= ~CNTKCTL_PL0VTEN;
 	return armkvm_mmu_prepare(vcpu) ? armkvm_exit_mmu(vcpu) : 1;
 }
 
@@ -72,12 +77,27 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 		v->usr[14] = cur->lr;
 	}
 	v->cpsr = (vcpsr & REAL_CPSR_BITS) | USR_MODE;
+	if (!(vcpsr & PSR_T_BIT))
+		v->cpsr &= ~PSR_IT_MASK;	/* an IT state is Thumb's only */
 	/* Never the fast path: it would enter the guest's vectors at PL1. */
 	vcpu->sw.fwd_vectors = 0;
 	vcpu->sw.fwd_vbar = 0;
 
 	ret = armkvm_switch_guest(vcpu, irq_line, vector);
 
+	/*
+	 * Every exit leaves the guest's user mode. One that did not (a host
+	 * FIQ or abort nested in armkvm's vectors) left the guest's state in
+	 * registers the vectors were saving: it cannot be resumed.
+	 */
+	if (ret > 0 && (v->cpsr & MODE_MASK) != USR_MODE) {
+		WARN_ONCE(1, "armkvm: isolated guest exit from mode 0x%x at %08x\n",
+			  v->cpsr & MODE_MASK, vcpu->sw.exit_lr);
+		memcpy(v->bank, banks, sizeof(banks));
+		v->cpsr = vcpsr;
+		return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 2,
+					    (u32 []){ *vector, vcpu->sw.exit_lr });
+	}
 	memcpy(v->bank, banks, sizeof(banks));
 	v->cpsr = (v->cpsr & REAL_CPSR_BITS) | (vcpsr & ~REAL_CPSR_BITS);
 	cur = armkvm_virtual_bank(v);
@@ -121,6 +141,16 @@ static bool armkvm_is_system_coproc(u32 insn)
 	       (coproc == 14 || coproc == 15);
 }
 
+/*
+ * VMRS/VMSR of a VFP system register other than FPSCR (FPSID, FPEXC, MVFR0/1):
+ * privileged, so undefined at PL0; not emulated yet (FPSCR's traps only when
+ * VFP is off, which is the guest's own undefined instruction).
+ */
+static bool armkvm_is_vfp_system(u32 insn)
+{
+	return ((insn & 0x0fe00fff) == 0x0ee00a10) && ((insn >> 16) & 0xf) != 1;
+}
+
 static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
@@ -135,10 +165,15 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
 	if (armkvm_is_hvc(insn))
 		return armkvm_exit_hypercall(vcpu, insn);
+	/* A trapped instruction that fails its condition does nothing (ARMv7 may trap it). */
+	if (!armkvm_cond_passed(insn >> 28, sw->guest.cpsr)) {
+		sw->guest.pc += 4;
+		return 1;
+	}
 	ret = armkvm_isolated_sensitive(vcpu, insn);
 	if (ret > 0 || armkvm_isolated_cp15(vcpu, insn))
 		return 1;
-	if (ret < 0 && !armkvm_is_system_coproc(insn))
+	if (ret < 0 && !armkvm_is_system_coproc(insn) && !armkvm_is_vfp_system(insn))
 		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
 	data[0] = insn;
 	data[1] = sw->guest.pc;

@@ -11,7 +11,9 @@
  * error; an HVC from the virtual user mode, which is no hypercall; the
  * replacement encodings of the sensitive instructions that do not trap
  * (MRS, MSR, CPS, SUBS pc, lr) from the virtual kernel and from its user
- * mode; an interrupt taken right after a replaced CPSIE. Prints one line per
+ * mode; an interrupt taken right after a replaced CPSIE; the host's tick
+ * timer kept from the guest whatever CNTKCTL userspace sets; VMRS of FPEXC
+ * refused (and nothing when its condition fails). Prints one line per
  * check; the lab test compares them with isolated-probe.expected.
  *
  * Copyright (c) 2026 The armkvm developers
@@ -46,6 +48,8 @@ extern const uint32_t g_cp15[], g_cp15_end[];
 extern const uint32_t g_user_hvc[], g_user_hvc_end[];
 extern const uint32_t g_modes[], g_modes_end[];
 extern const uint32_t g_unmask[], g_unmask_end[];
+extern const uint32_t g_cntv[], g_cntv_end[];
+extern const uint32_t g_vfpsys[], g_vfpsys_end[];
 __asm__(
     "   .pushsection .rodata\n"
     "   .balign 4\n"
@@ -195,6 +199,18 @@ __asm__(
     "   b   .\n"
     "   .ltorg\n"
     "g_unmask_end:\n"
+    /* The host's tick timer (CNTV), asked for through CNTKCTL.PL0VTEN. */
+    "g_cntv:\n"
+    "   mrc p15, 0, r0, c14, c3, 1\n"
+    "   b   .\n"
+    "g_cntv_end:\n"
+    /* VMRS FPEXC: first with a failing condition (nothing), then for real. */
+    "g_vfpsys:\n"
+    "   cmp r0, r0\n"
+    "   .inst 0x1ef81a10\n"             /* vmrsne r1, fpexc */
+    "   .inst 0xeef81a10\n"             /* vmrs r1, fpexc */
+    "   b   .\n"
+    "g_vfpsys_end:\n"
     "   .popsection\n");
 
 static int dev_fd;
@@ -215,6 +231,7 @@ static const char *err_name(long ret)
 struct vm {
     int vm, vcpu;
     struct armkvm_run *run;
+    uint64_t hpa;       /* CREATE_VM's ram_hpa */
 };
 
 static int create_vm(struct vm *v, uint32_t mode)
@@ -227,6 +244,7 @@ static int create_vm(struct vm *v, uint32_t mode)
     if (v->vm < 0) {
         return -1;
     }
+    v->hpa = cfg.ram_hpa;
     v->vcpu = ioctl(v->vm, ARMKVM_CREATE_VCPU, 0);
     v->run = v->vcpu < 0 ? MAP_FAILED :
              mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
@@ -457,6 +475,40 @@ static void check_unmask(void)
     destroy_vm(&v);
 }
 
+static void check_cntv(void)
+{
+    struct armkvm_core_regs regs;
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_cntv, g_cntv_end, 0)) {
+        return;
+    }
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    regs.cp15.cntkctl |= 0x300;     /* PL0VTEN, PL0PTEN */
+    ioctl(v.vcpu, ARMKVM_SET_REGS, &regs);
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("CNTV with PL0VTEN asked for: RUN %s, exit %u, suberror %u, at +0x%x\n",
+           err_name(ret), v.run->exit_reason, v.run->internal.suberror,
+           v.run->internal.data[1] - RAM_BASE);
+    destroy_vm(&v);
+}
+
+static void check_vfpsys(void)
+{
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_vfpsys, g_vfpsys_end, 0)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("VMRS FPEXC: RUN %s, exit %u, suberror %u, instruction 0x%08x at +0x%x\n",
+           err_name(ret), v.run->exit_reason, v.run->internal.suberror,
+           v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
+    destroy_vm(&v);
+}
+
 int main(void)
 {
     struct armkvm_vm_config cfg = {
@@ -472,11 +524,16 @@ int main(void)
         return 1;
     }
     printf("CREATE_VM mode 3: %s\n", err_name(ioctl(dev_fd, ARMKVM_CREATE_VM, &cfg)));
+    cfg.mode = ARMKVM_VM_MODE_ISOLATED;
+    cfg.flags = ARMKVM_VM_GPA_IS_HPA;
+    cfg.ram_gpa = 0;
+    printf("CREATE_VM isolated, GPA_IS_HPA: %s\n",
+           err_name(ioctl(dev_fd, ARMKVM_CREATE_VM, &cfg)));
     if (create_vm(&v, ARMKVM_VM_MODE_ISOLATED)) {
         printf("isolated VM: %s\n", strerror(errno));
         return 1;
     }
-    printf("CREATE_VM isolated: ok\n");
+    printf("CREATE_VM isolated: ok, ram_hpa 0x%llx\n", (unsigned long long)v.hpa);
     printf("SET_REGS virtual FIQ mode: %s\n", err_name(ioctl(v.vcpu, ARMKVM_SET_REGS, &regs)));
     destroy_vm(&v);
     check_devices();
@@ -487,5 +544,7 @@ int main(void)
     check_user_hvc();
     check_modes();
     check_unmask();
+    check_cntv();
+    check_vfpsys();
     return 0;
 }
