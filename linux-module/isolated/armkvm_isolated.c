@@ -30,6 +30,21 @@
 
 /* CNTKCTL.PL0VTEN: CNTV is the host's tick, never the guest's to stop. */
 #define CNTKCTL_PL0VTEN	BIT(8)
+/* PL0PCTEN, PL0VCTEN, PL0PTEN: the counters, CNTFRQ and the guest's own CNTP. */
+#define CNTKCTL_KERNEL	(BIT(0) | BIT(1) | BIT(9))
+
+/*
+ * The real CNTKCTL for the virtual privilege: the guest kernel reaches its
+ * timer (the real CNTP, as in privileged mode) and the counters natively;
+ * its user mode what the virtual CNTKCTL gives it; CNTV never. A change of
+ * virtual privilege is always an exit, so the value holds for the entry.
+ */
+static u32 armkvm_real_cntkctl(u32 vcpsr, u32 vcntkctl)
+{
+	if ((vcpsr & MODE_MASK) != USR_MODE)
+		vcntkctl |= CNTKCTL_KERNEL;
+	return vcntkctl & ~CNTKCTL_PL0VTEN;
+}
 
 /* The banked sp and lr of a virtual mode, or NULL for user and system mode. */
 static struct armkvm_bank *armkvm_virtual_bank(struct armkvm_context *v)
@@ -53,7 +68,7 @@ static int armkvm_isolated_prepare(struct armkvm_vcpu *vcpu)
 	/* The shadow MMU is the next step: until then, only the MMU-off table. */
 	if (armkvm_guest_mmu_on(vcpu))
 		return armkvm_exit_mmu(vcpu);
-	/* Whatever set it (SET_REGS, ONE_REG): the real CNTKCTL at entry never opens CNTV. */
+	/* Whatever set it (SET_REGS, ONE_REG): CNTV is never the guest's (armkvm_real_cntkctl). */
 	vcpu->sw.guest.timer.cntkctl &= ~CNTKCTL_PL0VTEN;
 	return armkvm_mmu_prepare(vcpu) ? armkvm_exit_mmu(vcpu) : 1;
 }
@@ -68,6 +83,7 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 	struct armkvm_context *v = &vcpu->sw.guest;
 	struct armkvm_bank banks[ARMKVM_BANKS], *cur;
 	u32 vcpsr = v->cpsr, usr_sp = v->usr[13], usr_lr = v->usr[14];
+	u32 vcntkctl = v->timer.cntkctl;
 	int ret;
 
 	memcpy(banks, v->bank, sizeof(banks));
@@ -79,11 +95,13 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 	v->cpsr = (vcpsr & REAL_CPSR_BITS) | USR_MODE;
 	if (!(vcpsr & PSR_T_BIT))
 		v->cpsr &= ~PSR_IT_MASK;	/* an IT state is Thumb's only */
+	v->timer.cntkctl = armkvm_real_cntkctl(vcpsr, vcntkctl);
 	/* Never the fast path: it would enter the guest's vectors at PL1. */
 	vcpu->sw.fwd_vectors = 0;
 	vcpu->sw.fwd_vbar = 0;
 
 	ret = armkvm_switch_guest(vcpu, irq_line, vector);
+	v->timer.cntkctl = vcntkctl;
 
 	/*
 	 * Every exit leaves the guest's user mode. One that did not (a host

@@ -13,8 +13,9 @@
  * (MRS, MSR, CPS, SUBS pc, lr) from the virtual kernel and from its user
  * mode; an interrupt taken right after a replaced CPSIE; the host's tick
  * timer kept from the guest whatever CNTKCTL userspace sets; VMRS of FPEXC
- * refused (and nothing when its condition fails). Prints one line per
- * check; the lab test compares them with isolated-probe.expected.
+ * refused (and nothing when its condition fails); the guest kernel's own
+ * physical timer, natively. Prints one line per check; the lab test compares
+ * them with isolated-probe.expected.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -50,6 +51,7 @@ extern const uint32_t g_modes[], g_modes_end[];
 extern const uint32_t g_unmask[], g_unmask_end[];
 extern const uint32_t g_cntv[], g_cntv_end[];
 extern const uint32_t g_vfpsys[], g_vfpsys_end[];
+extern const uint32_t g_timer[], g_timer_end[];
 __asm__(
     "   .pushsection .rodata\n"
     "   .balign 4\n"
@@ -211,6 +213,24 @@ __asm__(
     "   .inst 0xeef81a10\n"             /* vmrs r1, fpexc */
     "   b   .\n"
     "g_vfpsys_end:\n"
+    /* The guest kernel's own timer (CNTP) and CNTFRQ, natively. */
+    "g_timer:\n"
+    "   mrc p15, 0, r2, c14, c0, 0\n"  /* CNTFRQ */
+    "   mov r1, #100\n"
+    "   mcr p15, 0, r1, c14, c2, 0\n"  /* CNTP_TVAL */
+    "   mov r1, #1\n"
+    "   mcr p15, 0, r1, c14, c2, 1\n"  /* CNTP_CTL: enabled */
+    "   isb\n"
+    "1: mrc p15, 0, r3, c14, c2, 1\n"
+    "   tst r3, #4\n"                   /* ISTATUS */
+    "   beq 1b\n"
+    "   mov r1, r2\n"
+    "   mov r2, r3\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_timer_end:\n"
     "   .popsection\n");
 
 static int dev_fd;
@@ -509,6 +529,29 @@ static void check_vfpsys(void)
     destroy_vm(&v);
 }
 
+static void check_timer(void)
+{
+    struct vm v;
+    long ret;
+    int i;
+
+    if (start_guest(&v, g_timer, g_timer_end, 0)) {
+        return;
+    }
+    /* The timer's level may be reported on the way (ARMKVM_EXIT_TIMER). */
+    for (i = 0; i < 10; i++) {
+        ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+        if (ret || v.run->exit_reason != ARMKVM_EXIT_TIMER) {
+            break;
+        }
+    }
+    printf("CNTP from the virtual kernel: RUN %s, exit %u: CNTFRQ set: %s, CNTP_CTL 0x%x, "
+           "timer level %u\n", err_name(ret), v.run->exit_reason,
+           v.run->hypercall.args[1] ? "yes" : "no", v.run->hypercall.args[2],
+           v.run->timer_level);
+    destroy_vm(&v);
+}
+
 int main(void)
 {
     struct armkvm_vm_config cfg = {
@@ -546,5 +589,6 @@ int main(void)
     check_unmask();
     check_cntv();
     check_vfpsys();
+    check_timer();
     return 0;
 }
