@@ -32,7 +32,7 @@ typedef struct ArmkvmModeInfo {
 static const ArmkvmModeInfo armkvm_modes[ARMKVM_MODE__MAX] = {
     [ARMKVM_MODE_AUTO]       = { "auto",       true,  true },
     [ARMKVM_MODE_PRIVILEGED] = { "privileged", true,  true },
-    [ARMKVM_MODE_ISOLATED]   = { "isolated",   true,  false },
+    [ARMKVM_MODE_ISOLATED]   = { "isolated",   true,  true },
     [ARMKVM_MODE_TRUSTZONE]  = { "trustzone",  true,  false },
     [ARMKVM_MODE_TCG]        = { "tcg",        false, true },
 };
@@ -83,14 +83,18 @@ int armkvm_vm_ioctl(unsigned long request, void *arg)
  */
 static int armkvm_create_vm(MachineState *ms)
 {
-    struct armkvm_vm_config cfg = { .mode = ARMKVM_VM_MODE_PRIVILEGED };
+    bool isolated = armkvm.mode == ARMKVM_MODE_ISOLATED;
+    const char *mode = armkvm_modes[armkvm.mode].name;
+    struct armkvm_vm_config cfg = {
+        .mode = isolated ? ARMKVM_VM_MODE_ISOLATED : ARMKVM_VM_MODE_PRIVILEGED,
+    };
     ArmkvmVM *vm = &armkvm.vm;
     Error *err = NULL;
     int fd, ret;
 
     if (!object_property_find(OBJECT(ms), "ram-base")) {
-        error_report("armkvm: mode 'privileged' needs the armkvm-virt machine "
-                     "(-M armkvm-virt)");
+        error_report("armkvm: mode '%s' needs the armkvm-virt machine "
+                     "(-M armkvm-virt)", mode);
         return -EINVAL;
     }
     /* Registers move one at a time, by ID: the first capability QEMU needs. */
@@ -105,7 +109,12 @@ static int armkvm_create_vm(MachineState *ms)
         error_report_err(err);
         return -EINVAL;
     }
-    if (!cfg.ram_gpa) {
+    if (!cfg.ram_gpa && isolated) {
+        /* Host-physical addresses are privileged mode's: virt's usual base. */
+        cfg.ram_gpa = 0x40000000;
+        object_property_set_uint(OBJECT(ms), "ram-base", cfg.ram_gpa,
+                                 &error_abort);
+    } else if (!cfg.ram_gpa) {
         /*
          * ram-base auto: RAM where it really is, so that a guest's own page
          * tables work; 128 MiB aligned, where a Linux zImage decompresses.
@@ -115,9 +124,9 @@ static int armkvm_create_vm(MachineState *ms)
     }
     cfg.ram_size = ms->ram_size;
     if (cfg.ram_size > ARMKVM_RAM_MAX || cfg.ram_size % ARMKVM_RAM_ALIGN) {
-        error_report("armkvm: privileged mode runs guests of up to %u MiB of "
+        error_report("armkvm: %s mode runs guests of up to %u MiB of "
                      "RAM, in whole MiB (asked for %" PRIu64 " KiB): use -m",
-                     ARMKVM_RAM_MAX >> 20, (uint64_t)cfg.ram_size >> 10);
+                     mode, ARMKVM_RAM_MAX >> 20, (uint64_t)cfg.ram_size >> 10);
         return -EINVAL;
     }
     /* Checked here too, without sums that wrap: the error names the option. */
@@ -138,9 +147,9 @@ static int armkvm_create_vm(MachineState *ms)
     if (fd < 0) {
         ret = fd;
         if (ret == -EPERM) {
-            error_report("armkvm: the module refused a privileged-mode VM: "
+            error_report("armkvm: the module refused a %s-mode VM: "
                          "it needs CAP_SYS_RAWIO and a kernel that is not "
-                         "locked down (docs/modes.md)");
+                         "locked down (docs/modes.md)", mode);
             return ret;
         }
 
@@ -221,7 +230,8 @@ static int armkvm_init_machine(MachineState *ms)
 
     if (!mode->supported) {
         error_report("armkvm: mode '%s' is not supported yet "
-                     "(supported: auto, privileged, tcg)", mode->name);
+                     "(supported: auto, privileged, isolated, tcg)",
+                     mode->name);
         return -ENOTSUP;
     }
 
@@ -244,11 +254,12 @@ static int armkvm_init_machine(MachineState *ms)
                     "armkvm (mode=privileged runs armkvm-aware guests "
                     "natively)");
     }
-    if (armkvm.mode == ARMKVM_MODE_PRIVILEGED) {
+    if (armkvm.mode == ARMKVM_MODE_PRIVILEGED ||
+        armkvm.mode == ARMKVM_MODE_ISOLATED) {
         if (ms->smp.cpus > 1) {
-            error_report("armkvm: privileged mode runs one vCPU until SMP "
+            error_report("armkvm: %s mode runs one vCPU until SMP "
                          "guests exist (asked for %u): use -smp 1",
-                         ms->smp.cpus);
+                         mode->name, ms->smp.cpus);
             armkvm_device_close(&armkvm.dev);
             return -ENOTSUP;
         }

@@ -136,7 +136,10 @@ int armkvm_vcpu_exec(CPUState *cpu)
                      "natively must map ms->ram");
         exit(1);
     }
-    armkvm_arch_check_guest_aware(cpu);
+    /* Privileged mode gives the guest the host's kernel mode: aware guests only. */
+    if (armkvm.mode == ARMKVM_MODE_PRIVILEGED) {
+        armkvm_arch_check_guest_aware(cpu);
+    }
     while (!ret) {
         if (cpu->vcpu_dirty) {
             armkvm_put_registers(cpu);

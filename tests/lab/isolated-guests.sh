@@ -1,0 +1,42 @@
+# In the lab: test guests under -accel tcg (the oracle) and -accel armkvm,mode=isolated
+# (the guest kernel at the CPU's user mode), the same output required. The unaware guest
+# (no armkvm marker, interrupts masked for good) is refused by privileged mode: isolated
+# mode runs it, and the host keeps its CPU.
+# usage: isolated-guests.sh GUEST.elf...
+status=0
+for guest in "$@"; do
+    name=${guest%.elf}
+    for accel in tcg armkvm,mode=isolated; do
+        timeout 120 qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -nographic \
+            -no-reboot -accel $accel -kernel $guest >/tmp/$name.$accel.out 2>/tmp/err
+        rc=$?
+        echo "$name under $accel: exit $rc"
+        cat /tmp/err
+        [ $rc -eq 0 ] && [ -s /tmp/$name.$accel.out ] || status=1
+    done
+    if cmp -s /tmp/$name.tcg.out /tmp/$name.armkvm,mode=isolated.out; then
+        echo "$name: the same output"
+    else
+        echo "$name: isolated mode's output differs from TCG's:"
+        cat /tmp/$name.armkvm,mode=isolated.out
+        status=1
+    fi
+    cat /tmp/$name.tcg.out
+    # Natively, not TCG: the vCPU's world switches, over QMP once the guest is off.
+    switches=$({
+        echo '{"execute":"qmp_capabilities"}'
+        sleep 4
+        echo '{"execute":"qom-get","arguments":{"path":"/machine/unattached/device[0]","property":"armkvm-world-switches"}}'
+        echo '{"execute":"quit"}'
+    } | qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -display none -serial none \
+        -no-shutdown -accel armkvm,mode=isolated -qmp stdio -kernel $guest 2>/dev/null |
+        grep -o '"return": [0-9][0-9]*' | head -n 1 | sed 's/.*: //')
+    if [ "${switches:-0}" -gt 0 ]; then
+        echo "$name: natively ($switches world switches)"
+    else
+        echo "$name: no world switch: not run natively"
+        status=1
+    fi
+done
+host-health || status=1
+exit $status
