@@ -58,6 +58,11 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 		vcpu->sw.guest.cpsr &= ~PSR_I_BIT;
 		r[0] = 0;
 		return true;
+	case ARMKVM_HC_GET_MODE:
+		r[0] = 0;
+		r[1] = vcpu->vm->ops == &armkvm_privileged_ops ? ARMKVM_VM_MODE_PRIVILEGED :
+							       ARMKVM_VM_MODE_ISOLATED;
+		return true;
 	case ARMKVM_HC_RAM_BASE:
 		if (vcpu->vm->ops != &armkvm_privileged_ops)
 			break;

@@ -16,6 +16,7 @@
 	.global	_start
 _start:
 	armkvm_aware
+	patch_sites
 	irq_guest_start
 
 	gic_enable TIMER_IRQ
@@ -26,7 +27,7 @@ _start:
 	str	r0, [r1, #SP804_LOAD]
 	mov	r0, #SP804_ON
 	str	r0, [r1, #SP804_CTRL]
-	cpsie	i
+	site	REPL_CPSIE_I, "cpsie i"
 1:	idle
 	cmp	r7, #10
 	blo	1b
@@ -34,7 +35,7 @@ _start:
 	bl	puts
 
 	/* Masked: the timer raises its line, nothing is taken. */
-	cpsid	i
+	site	REPL_CPSID_I, "cpsid i"
 	mov	r8, r7
 	ldr	r1, =TIMER
 2:	ldr	r0, [r1, #SP804_RIS]
@@ -44,7 +45,7 @@ _start:
 	ldreq	r0, =msg_masked_ok
 	ldrne	r0, =msg_masked_bad
 	bl	puts
-	cpsie	i
+	site	REPL_CPSIE_I, "cpsie i"
 	ldr	r1, =TIMER
 3:	cmp	r7, r8				@ taken once unmasked
 	beq	3b
@@ -58,19 +59,19 @@ _start:
 	 * CPSIE do the same.
 	 */
 	mov	r8, r7
-5:	cpsid	i
+5:	site	REPL_CPSID_I, "cpsid i"
 	ldr	r0, =ARMKVM_HC_WAIT_FOR_INTERRUPT_UNMASKED
 	hvc	#0
 	subs	r9, r7, r8			@ r9: taken by now
 	bne	4f
 	cmp	r0, #0
 	bne	6f
-	mrs	r1, cpsr
+	site	REPL_MRS_R1_CPSR, "mrs r1, cpsr"
 	tst	r1, #0x80			@ CPSR.I
 	beq	5b				@ woken without it (as WFI may be): again
 	b	4f				@ returned masked: fails
 6:	wfi
-	cpsie	i
+	site	REPL_CPSIE_I, "cpsie i"
 	isb
 	subs	r9, r7, r8
 4:	cmp	r9, #0
@@ -94,7 +95,7 @@ irq_handler:
 	addeq	r7, r7, #1
 	str	r0, [r1, #0x10]			@ GICC_EOIR
 	pop	{r0-r3, lr}
-	subs	pc, lr, #4
+	site	REPL_SUBS_PC_LR_4, "subs pc, lr, #4"
 
 	irq_only_vectors irq_handler
 

@@ -229,6 +229,11 @@ struct armkvm_run {
  * arch_cpu_idle()); r0 = 0.
  */
 #define ARMKVM_HC_WAIT_FOR_INTERRUPT_UNMASKED	0x86000006
+/*
+ * Which mode runs the guest: r0 = 0, r1 = ARMKVM_VM_MODE_*. A guest patches
+ * its sensitive instructions for isolated mode by it (docs/isolated-mode.md).
+ */
+#define ARMKVM_HC_GET_MODE		0x86000007
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;
