@@ -31,6 +31,7 @@
 	.global	_start
 _start:
 	armkvm_aware
+	patch_sites
 	irq_guest_start
 
 	mrc	p15, 0, r0, c0, c1, 1		@ ID_PFR1: GenTimer
@@ -54,11 +55,11 @@ _start:
 	cntp_tval_write r9
 	mov	r0, #CTL_ENABLE
 	cntp_ctl_write r0
-	cpsie	i
+	site	REPL_CPSIE_I, "cpsie i"
 1:	idle
 	cmp	r7, #10
 	blo	1b
-	cpsid	i
+	site	REPL_CPSID_I, "cpsid i"
 	ldr	r0, =msg_ten
 	bl	puts
 	ldr	r0, =msg_istatus_ok
@@ -72,7 +73,7 @@ _start:
 	cntp_tval_write r0
 	mov	r0, #CTL_ENABLE | CTL_IMASK
 	cntp_ctl_write r0
-	cpsie	i
+	site	REPL_CPSIE_I, "cpsie i"
 2:	cntp_ctl_read r0
 	tst	r0, #CTL_ISTATUS
 	beq	2b
@@ -87,7 +88,7 @@ _start:
 	cntp_ctl_write r0
 4:	cmp	r7, r6
 	beq	4b
-	cpsid	i
+	site	REPL_CPSID_I, "cpsid i"
 	ldr	r0, =msg_unmasked
 	bl	puts
 	mov	r0, #0
@@ -153,7 +154,7 @@ irq_handler:
 	cntp_ctl_write r3
 5:	str	r0, [r1, #0x10]			@ GICC_EOIR
 	pop	{r0-r3, lr}
-	subs	pc, lr, #4
+	site	REPL_SUBS_PC_LR_4, "subs pc, lr, #4"
 
 	irq_only_vectors irq_handler
 

@@ -33,6 +33,7 @@
 	.global	_start
 _start:
 	armkvm_aware
+	patch_sites
 	irq_guest_start
 
 	gic_enable TIMER_IRQ
@@ -48,7 +49,7 @@ _start:
 	str	r0, [r1, #SP804_LOAD]
 	mov	r0, #SP804_ON
 	str	r0, [r1, #SP804_CTRL]
-	cpsie	i
+	site	REPL_CPSIE_I, "cpsie i"
 
 	/* One SGI at a time, each awaited, under the flood. */
 	mov	r4, #0
@@ -64,13 +65,13 @@ _start:
 	blo	1b
 
 	/* Stop the flood: interrupts in flight are taken, then none come. */
-	cpsid	i
+	site	REPL_CPSID_I, "cpsid i"
 	ldr	r1, =TIMER
 	mov	r0, #0
 	str	r0, [r1, #SP804_CTRL]
 	mov	r0, #1
 	str	r0, [r1, #SP804_INTCLR]
-	cpsie	i
+	site	REPL_CPSIE_I, "cpsie i"
 	idle_spin r0				@ what was in flight is taken
 	mov	r10, r7
 	idle_spin r0
@@ -115,7 +116,7 @@ irq_handler:
 	add	r7, r7, #1
 4:	str	r0, [r1, #0x10]			@ GICC_EOIR
 5:	pop	{r0-r3, lr}
-	subs	pc, lr, #4
+	site	REPL_SUBS_PC_LR_4, "subs pc, lr, #4"
 
 	irq_only_vectors irq_handler
 

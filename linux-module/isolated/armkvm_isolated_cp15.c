@@ -43,6 +43,8 @@ static u32 *armkvm_cp15_reg(struct armkvm_vcpu *vcpu, u32 id)
 	case CP15(13, 0, 0, 2):	return &a->cp15.tpidrurw;
 	case CP15(13, 0, 0, 3):	return &a->cp15.tpidruro;
 	case CP15(13, 0, 0, 4):	return &a->cp15.tpidrprw;
+	/* The virtual CNTKCTL: the real one follows the virtual privilege at entry. */
+	case CP15(14, 0, 1, 0):	return &vcpu->sw.guest.timer.cntkctl;
 	default:		return NULL;
 	}
 }
@@ -59,6 +61,12 @@ static bool armkvm_cp15_id(u32 id, u32 *val)
 		return true;
 	case CP15(0, 0, 0, 5):
 		*val = 0x80000000u;	/* MPIDR: one CPU, multiprocessor format */
+		return true;
+	case CP15(0, 0, 1, 0):
+		asm volatile("mrc p15, 0, %0, c0, c1, 0" : "=r" (*val));	/* ID_PFR0 */
+		return true;
+	case CP15(0, 0, 1, 1):
+		asm volatile("mrc p15, 0, %0, c0, c1, 1" : "=r" (*val));	/* ID_PFR1 */
 		return true;
 	default:
 		return false;
