@@ -11,6 +11,29 @@
 
 #include "armkvm_internal.h"
 
+/* The mode each exception the guest takes at its vectors enters. */
+static const u8 armkvm_vector_mode[8] = {
+	[ARMKVM_VEC_UND] = UND_MODE, [ARMKVM_VEC_SVC] = SVC_MODE,
+	[ARMKVM_VEC_PABT] = ABT_MODE, [ARMKVM_VEC_DABT] = ABT_MODE,
+};
+
+/* sp, lr and spsr of r's banks for mode (a CPSR's M bits); NULL for user and system mode. */
+struct armkvm_bank *armkvm_mode_bank(struct armkvm_context *r, u32 mode)
+{
+	switch (mode & MODE_MASK) {
+	case SVC_MODE:
+		return &r->bank[ARMKVM_BANK_SVC];
+	case ABT_MODE:
+		return &r->bank[ARMKVM_BANK_ABT];
+	case UND_MODE:
+		return &r->bank[ARMKVM_BANK_UND];
+	case IRQ_MODE:
+		return &r->bank[ARMKVM_BANK_IRQ];
+	default:
+		return NULL;
+	}
+}
+
 /* Register n (0-15) as the guest sees it in its current mode. */
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
 {
@@ -21,22 +44,9 @@ u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n)
 		return &r->pc;
 	if (n < 13)
 		return &r->usr[n];
-	switch (r->cpsr & MODE_MASK) {
-	case SVC_MODE:
-		bank = &r->bank[ARMKVM_BANK_SVC];
-		break;
-	case ABT_MODE:
-		bank = &r->bank[ARMKVM_BANK_ABT];
-		break;
-	case UND_MODE:
-		bank = &r->bank[ARMKVM_BANK_UND];
-		break;
-	case IRQ_MODE:
-		bank = &r->bank[ARMKVM_BANK_IRQ];
-		break;
-	default:
+	bank = armkvm_mode_bank(r, r->cpsr);
+	if (!bank)
 		return &r->usr[n];
-	}
 	return n == 13 ? &bank->sp : &bank->lr;
 }
 
@@ -128,42 +138,30 @@ static void armkvm_enter_vector(struct armkvm_vcpu *vcpu, int vector, u32 mode)
  */
 int armkvm_deliver_exception(struct armkvm_vcpu *vcpu, int vector)
 {
-	static const u8 mode_of[8] = {
-		[ARMKVM_VEC_UND] = UND_MODE, [ARMKVM_VEC_SVC] = SVC_MODE,
-		[ARMKVM_VEC_PABT] = ABT_MODE, [ARMKVM_VEC_DABT] = ABT_MODE,
-	};
-
 	if (vector == ARMKVM_VEC_PABT || vector == ARMKVM_VEC_DABT)
 		armkvm_mmu_take_fault(vcpu);
-	armkvm_enter_vector(vcpu, vector, mode_of[vector]);
+	armkvm_enter_vector(vcpu, vector, armkvm_vector_mode[vector]);
 	vcpu->stats.exceptions_delivered++;
 	return 1;
 }
 
 /*
  * An exception taken by the guest's virtual CPU that the real CPU took in
- * another mode (isolated mode): what the CPU does on entry, in software,
- * with lr the return address the architecture gives the exception.
+ * another mode (isolated mode): the return address (lr, as the architecture
+ * gives it for the exception) and CPSR go where the CPU would have put them,
+ * then it is delivered like any other.
  */
 int armkvm_reflect_exception(struct armkvm_vcpu *vcpu, int vector, u32 lr)
 {
-	static const u8 bank_of[8] = {
-		[ARMKVM_VEC_UND] = ARMKVM_BANK_UND, [ARMKVM_VEC_SVC] = ARMKVM_BANK_SVC,
-		[ARMKVM_VEC_PABT] = ARMKVM_BANK_ABT, [ARMKVM_VEC_DABT] = ARMKVM_BANK_ABT,
-	};
-	static const u8 mode_of[8] = {
-		[ARMKVM_VEC_UND] = UND_MODE, [ARMKVM_VEC_SVC] = SVC_MODE,
-		[ARMKVM_VEC_PABT] = ABT_MODE, [ARMKVM_VEC_DABT] = ABT_MODE,
-	};
 	struct armkvm_context *r = &vcpu->sw.guest;
+	struct armkvm_bank *bank;
 
 	if (vector < ARMKVM_VEC_UND || vector > ARMKVM_VEC_DABT)
 		return -EINVAL;
-	r->bank[bank_of[vector]].lr = lr;
-	r->bank[bank_of[vector]].spsr = r->cpsr;
-	armkvm_enter_vector(vcpu, vector, mode_of[vector]);
-	vcpu->stats.exceptions_delivered++;
-	return 1;
+	bank = armkvm_mode_bank(r, armkvm_vector_mode[vector]);
+	bank->lr = lr;
+	bank->spsr = r->cpsr;
+	return armkvm_deliver_exception(vcpu, vector);
 }
 
 /*

@@ -99,11 +99,17 @@ int armkvm_exit_mmu(struct armkvm_vcpu *vcpu)
  */
 static int armkvm_exit_to_guest(struct armkvm_vcpu *vcpu, int vector)
 {
+	if (vcpu->sw.arch.vbar && vector >= ARMKVM_VEC_UND && vector <= ARMKVM_VEC_DABT)
+		return armkvm_deliver_exception(vcpu, vector);
+	return armkvm_exit_unhandled(vcpu, vector);
+}
+
+/* An exception the guest has no vectors for: an exit with the state that says what happened. */
+int armkvm_exit_unhandled(struct armkvm_vcpu *vcpu, int vector)
+{
 	struct armkvm_switch *sw = &vcpu->sw;
 	u32 data[6];
 
-	if (sw->arch.vbar && vector >= ARMKVM_VEC_UND && vector <= ARMKVM_VEC_DABT)
-		return armkvm_deliver_exception(vcpu, vector);
 	data[0] = vector;
 	data[1] = sw->guest.pc;
 	data[2] = sw->guest.cp15.dfsr;

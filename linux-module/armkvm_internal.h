@@ -233,6 +233,7 @@ int armkvm_handle_exit(struct armkvm_vcpu *vcpu, int vector);
 int armkvm_exit_internal(struct armkvm_vcpu *vcpu, u32 suberror,
 			 unsigned int ndata, const u32 *data);
 int armkvm_exit_mmu(struct armkvm_vcpu *vcpu);
+int armkvm_exit_unhandled(struct armkvm_vcpu *vcpu, int vector);
 bool armkvm_is_hvc(u32 insn);
 int armkvm_exit_hypercall(struct armkvm_vcpu *vcpu, u32 insn);
 int armkvm_exit_device_access(struct armkvm_vcpu *vcpu, u32 pa);
@@ -245,6 +246,7 @@ void armkvm_regs_to_context(struct armkvm_core_regs *regs, struct armkvm_context
 long armkvm_vcpu_regs_ioctl(struct armkvm_vcpu *vcpu, unsigned int ioctl, void __user *argp);
 
 /* armkvm_emulate.c: the CPU's work, done in software for the guest */
+struct armkvm_bank *armkvm_mode_bank(struct armkvm_context *r, u32 mode);
 u32 *armkvm_vcpu_reg(struct armkvm_vcpu *vcpu, unsigned int n);
 bool armkvm_guest_mode_ok(u32 cpsr);
 bool armkvm_cond_passed(u32 cond, u32 cpsr);

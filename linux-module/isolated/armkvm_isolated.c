@@ -46,23 +46,6 @@ static u32 armkvm_real_cntkctl(u32 vcpsr, u32 vcntkctl)
 	return vcntkctl & ~CNTKCTL_PL0VTEN;
 }
 
-/* The banked sp and lr of a virtual mode, or NULL for user and system mode. */
-static struct armkvm_bank *armkvm_virtual_bank(struct armkvm_context *v)
-{
-	switch (v->cpsr & MODE_MASK) {
-	case SVC_MODE:
-		return &v->bank[ARMKVM_BANK_SVC];
-	case ABT_MODE:
-		return &v->bank[ARMKVM_BANK_ABT];
-	case UND_MODE:
-		return &v->bank[ARMKVM_BANK_UND];
-	case IRQ_MODE:
-		return &v->bank[ARMKVM_BANK_IRQ];
-	default:
-		return NULL;
-	}
-}
-
 static int armkvm_isolated_prepare(struct armkvm_vcpu *vcpu)
 {
 	/* The shadow MMU is the next step: until then, only the MMU-off table. */
@@ -87,7 +70,7 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 	int ret;
 
 	memcpy(banks, v->bank, sizeof(banks));
-	cur = armkvm_virtual_bank(v);
+	cur = armkvm_mode_bank(v, v->cpsr);
 	if (cur) {
 		v->usr[13] = cur->sp;
 		v->usr[14] = cur->lr;
@@ -118,7 +101,7 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 	}
 	memcpy(v->bank, banks, sizeof(banks));
 	v->cpsr = (v->cpsr & REAL_CPSR_BITS) | (vcpsr & ~REAL_CPSR_BITS);
-	cur = armkvm_virtual_bank(v);
+	cur = armkvm_mode_bank(v, v->cpsr);
 	if (cur) {
 		cur->sp = v->usr[13];
 		cur->lr = v->usr[14];
@@ -131,21 +114,9 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 /* An exception the guest's own vectors take, or an exit that says what happened. */
 static int armkvm_isolated_reflect(struct armkvm_vcpu *vcpu, int vector)
 {
-	struct armkvm_switch *sw = &vcpu->sw;
-	u32 data[6];
-
-	if (sw->arch.vbar) {
-		if (vector == ARMKVM_VEC_PABT || vector == ARMKVM_VEC_DABT)
-			armkvm_mmu_take_fault(vcpu);
-		return armkvm_reflect_exception(vcpu, vector, sw->exit_lr);
-	}
-	data[0] = vector;
-	data[1] = sw->guest.pc;
-	data[2] = sw->guest.cp15.dfsr;
-	data[3] = sw->guest.cp15.dfar;
-	data[4] = sw->guest.cp15.ifsr;
-	data[5] = sw->guest.cp15.ifar;
-	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 6, data);
+	if (vcpu->sw.arch.vbar)
+		return armkvm_reflect_exception(vcpu, vector, vcpu->sw.exit_lr);
+	return armkvm_exit_unhandled(vcpu, vector);
 }
 
 /* A32 coprocessor space (MCR, MRC, MCRR, MRRC, LDC, STC, CDP) to cp14 or cp15. */

@@ -44,18 +44,9 @@ static const u8 cps_modes[8] = {
 /* The SPSR of the virtual CPU's current mode; NULL in user and system mode. */
 static u32 *armkvm_virtual_spsr(struct armkvm_context *v)
 {
-	switch (v->cpsr & MODE_MASK) {
-	case SVC_MODE:
-		return &v->bank[ARMKVM_BANK_SVC].spsr;
-	case ABT_MODE:
-		return &v->bank[ARMKVM_BANK_ABT].spsr;
-	case UND_MODE:
-		return &v->bank[ARMKVM_BANK_UND].spsr;
-	case IRQ_MODE:
-		return &v->bank[ARMKVM_BANK_IRQ].spsr;
-	default:
-		return NULL;
-	}
+	struct armkvm_bank *bank = armkvm_mode_bank(v, v->cpsr);
+
+	return bank ? &bank->spsr : NULL;
 }
 
 static u32 armkvm_msr_mask(u32 fields)
