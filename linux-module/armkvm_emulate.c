@@ -128,7 +128,8 @@ static void armkvm_enter_vector(struct armkvm_vcpu *vcpu, int vector, u32 mode)
 	if (mode == ABT_MODE || mode == IRQ_MODE)
 		cpsr |= PSR_A_BIT;
 	r->cpsr = cpsr;
-	r->pc = vcpu->sw.arch.vbar + vector * 4;
+	/* High vectors: isolated mode's virtual SCTLR (privileged mode's holds only M). */
+	r->pc = ((vcpu->sw.arch.sctlr & SCTLR_V) ? 0xffff0000u : vcpu->sw.arch.vbar) + vector * 4;
 }
 
 /*

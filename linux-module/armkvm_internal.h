@@ -34,6 +34,8 @@
 
 /* SCTLR.M: the one bit of SCTLR that is the guest's (struct armkvm_cp15_regs). */
 #define SCTLR_M			(1u << 0)
+/* SCTLR.V: the guest's high vectors (isolated mode's virtual SCTLR has them). */
+#define SCTLR_V			(1u << 13)
 
 /*
  * The guest's own view of what the hardware holds differently while it
@@ -93,6 +95,8 @@ struct armkvm_vgic;
 struct armkvm_io_bus;
 
 struct armkvm_vcpu;
+struct armkvm_shadow;
+struct armkvm_user_memory;
 
 /*
  * What a mode does, chosen at CREATE_VM (struct armkvm_vm_config.mode). The
@@ -112,6 +116,8 @@ struct armkvm_mode_ops {
 	/* GET_REGS and SET_REGS: what of struct armkvm_core_regs is the guest's here. */
 	void (*get_regs)(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs);
 	int (*set_regs)(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs);
+	/* Copy len bytes (not crossing a page) of guest RAM at the guest's virtual va: 0 or -EFAULT. */
+	int (*guest_read)(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
 };
 
 extern const struct armkvm_mode_ops armkvm_privileged_ops;
@@ -122,8 +128,6 @@ int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector);
 
 /* isolated/armkvm_isolated_cp15.c: the virtual CP15 */
 int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn);
-/* isolated/armkvm_isolated_sensitive.c: the replacement encodings */
-int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn);
 
 struct armkvm_vm {
 	const struct armkvm_mode_ops *ops;
@@ -145,6 +149,8 @@ struct armkvm_vm {
 	bool gpa_is_hpa;		/* created with ARMKVM_VM_GPA_IS_HPA */
 	bool slot_set;			/* userspace registered slot 0 */
 	bool ran;			/* a vCPU has run: RAM stays put */
+	/* isolated/armkvm_guest_ram.c: RAM from the caller's memory, instead of ram */
+	struct armkvm_user_memory *user_memory;
 	/* armkvm_eventfd.c */
 	struct list_head ioeventfds;	/* under lock; each one on io_bus too */
 	unsigned int nr_ioeventfds;
@@ -197,11 +203,19 @@ struct armkvm_vcpu {
 	bool ram_dirty;			/* flush caches for guest code before running */
 	struct armkvm_mmio mmio;	/* the device access in flight */
 	enum armkvm_pending pending;	/* never read from the shared run page */
+	struct armkvm_shadow *shadow;	/* isolated mode: the shadow page tables */
 };
 
 int armkvm_check_host(void);
 long armkvm_create_vm(struct file *filp, void __user *argp);
 void armkvm_vm_map_ram(struct armkvm_vm *vm, u32 gpa);
+
+/* isolated/armkvm_guest_ram.c: isolated mode's RAM from the caller's memory */
+int armkvm_user_memory_init(struct armkvm_vm *vm);
+void armkvm_user_memory_free(struct armkvm_vm *vm);
+long armkvm_user_memory_region(struct armkvm_vm *vm,
+			       const struct armkvm_userspace_memory_region *r);
+void armkvm_guest_ram_sync(struct armkvm_vm *vm);
 
 /* armkvm_memslot.c: where guest RAM sits, from userspace */
 long armkvm_set_memory_region(struct armkvm_vm *vm, struct file *vm_file, void __user *argp);
@@ -212,6 +226,8 @@ int armkvm_mmu_after_exit(struct armkvm_vcpu *vcpu);
 int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr);
 int armkvm_guest_translate(struct armkvm_vcpu *vcpu, u32 va, u32 *pa);
 int armkvm_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
+int armkvm_privileged_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
+void armkvm_write_window(u32 *table);
 bool armkvm_guest_mmu_on(const struct armkvm_vcpu *vcpu);
 bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u32 *pa);
 void armkvm_mmu_take_fault(struct armkvm_vcpu *vcpu);

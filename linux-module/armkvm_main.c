@@ -10,6 +10,7 @@
 #include <linux/armkvm.h>
 
 #include "armkvm_internal.h"
+#include "isolated/armkvm_isolated.h"
 
 static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
@@ -33,6 +34,7 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		case ARMKVM_CAP_USER_MEMORY:
 		case ARMKVM_CAP_IOEVENTFD:
 		case ARMKVM_CAP_IRQFD:
+		case ARMKVM_CAP_ISOLATED_USER_MEMORY:
 			return 1;
 		default:
 			return 0;
@@ -77,20 +79,29 @@ static int __init armkvm_init(void)
 		armkvm_eventfd_exit();
 		return ret;
 	}
+	ret = armkvm_shadow_init();
+	if (ret)
+		goto err_shadow;
 	ret = misc_register(&armkvm_dev);
 	if (ret) {
 		pr_err("armkvm: cannot register /dev/armkvm: %d\n", ret);
-		armkvm_ptimer_exit();
-		armkvm_eventfd_exit();
-		return ret;
+		goto err_register;
 	}
 	pr_info("armkvm: /dev/armkvm ready, ABI version %d\n", ARMKVM_API_VERSION);
 	return 0;
+
+err_register:
+	armkvm_shadow_exit();
+err_shadow:
+	armkvm_ptimer_exit();
+	armkvm_eventfd_exit();
+	return ret;
 }
 
 static void __exit armkvm_exit(void)
 {
 	misc_deregister(&armkvm_dev);
+	armkvm_shadow_exit();
 	armkvm_ptimer_exit();
 	armkvm_eventfd_exit();
 }

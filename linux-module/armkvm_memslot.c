@@ -71,6 +71,8 @@ long armkvm_set_memory_region(struct armkvm_vm *vm, struct file *vm_file, void _
 
 	if (copy_from_user(&r, argp, sizeof(r)))
 		return -EFAULT;
+	if (vm->user_memory)
+		return armkvm_user_memory_region(vm, &r);
 	if (r.slot || r.flags)
 		return -EINVAL;
 	if (!r.memory_size)

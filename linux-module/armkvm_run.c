@@ -123,8 +123,11 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 		return -EINVAL;
 	if (vcpu->ram_dirty) {
 		/* Userspace wrote guest code through its own mapping. */
-		flush_icache_range((unsigned long)page_address(vm->ram),
-				   (unsigned long)page_address(vm->ram) + vm->ram_size);
+		if (vm->ram)
+			flush_icache_range((unsigned long)page_address(vm->ram),
+					   (unsigned long)page_address(vm->ram) + vm->ram_size);
+		else
+			armkvm_guest_ram_sync(vm);
 		vcpu->ram_dirty = false;
 	}
 

@@ -171,6 +171,7 @@ static void armkvm_vm_free(struct armkvm_vm *vm)
 	armkvm_eventfd_vm_free(vm);
 	armkvm_iodev_bus_free(vm);
 	armkvm_vgic_free(vm->vgic);
+	armkvm_user_memory_free(vm);
 	if (vm->l1_page)
 		__free_pages(vm->l1_page, 2);
 	if (vm->ram)
@@ -279,6 +280,10 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 		return -EINVAL;
 	if ((cfg->flags & ARMKVM_VM_GPA_IS_HPA) && cfg->ram_gpa)
 		return -EINVAL;
+	/* Isolated mode without a block: RAM comes from the caller's memory slots. */
+	if (cfg->mode == ARMKVM_VM_MODE_ISOLATED && !cfg->ram_size &&
+	    (cfg->flags || cfg->ram_gpa || cfg->ram_align))
+		return -EINVAL;
 	/* Host-physical addresses are privileged mode's business only. */
 	if ((cfg->flags & ARMKVM_VM_GPA_IS_HPA) && cfg->mode == ARMKVM_VM_MODE_ISOLATED)
 		return -EINVAL;
@@ -288,6 +293,8 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 	for (i = 0; i < ARRAY_SIZE(cfg->reserved); i++)
 		if (cfg->reserved[i])
 			return -EINVAL;
+	if (!cfg->ram_size && cfg->mode == ARMKVM_VM_MODE_ISOLATED)
+		return 0;
 	if (!cfg->ram_size || cfg->ram_size > ARMKVM_RAM_MAX ||
 	    cfg->ram_size % ARMKVM_RAM_ALIGN || cfg->ram_gpa % ARMKVM_RAM_ALIGN)
 		return -EINVAL;
@@ -295,6 +302,33 @@ static int armkvm_check_config(const struct armkvm_vm_config *cfg)
 	if (cfg->ram_gpa > MODULES_VADDR || cfg->ram_size > MODULES_VADDR - cfg->ram_gpa)
 		return -EINVAL;
 	return 0;
+}
+
+static int armkvm_vm_getfd(struct armkvm_vm *vm)
+{
+	int ret = anon_inode_getfd("armkvm-vm", &armkvm_vm_fops, vm, O_RDWR | O_CLOEXEC);
+
+	if (ret < 0)
+		armkvm_vm_free(vm);
+	return ret;
+}
+
+/* An isolated VM whose RAM is the caller's own (ARMKVM_CAP_ISOLATED_USER_MEMORY): no block. */
+static long armkvm_create_user_memory_vm(struct armkvm_vm *vm, struct armkvm_vm_config *cfg,
+					 void __user *argp)
+{
+	int ret = armkvm_user_memory_init(vm);
+
+	if (ret) {
+		armkvm_vm_free(vm);
+		return ret;
+	}
+	cfg->ram_hpa = 0;
+	if (copy_to_user(argp, cfg, sizeof(*cfg))) {
+		armkvm_vm_free(vm);
+		return -EFAULT;
+	}
+	return armkvm_vm_getfd(vm);
 }
 
 long armkvm_create_vm(struct file *filp, void __user *argp)
@@ -319,6 +353,8 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 	mutex_init(&vm->lock);
 	armkvm_eventfd_vm_init(vm);
 	vm->ops = cfg.mode == ARMKVM_VM_MODE_ISOLATED ? &armkvm_isolated_ops : &armkvm_privileged_ops;
+	if (!cfg.ram_size)
+		return armkvm_create_user_memory_vm(vm, &cfg, argp);
 	vm->ram_gpa = cfg.ram_gpa;
 	vm->ram_size = cfg.ram_size;
 	vm->ram_order = get_order(cfg.ram_size);
@@ -369,9 +405,5 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 	}
 	vm->l1 = page_address(vm->l1_page);
 	armkvm_vm_map_ram(vm, vm->ram_gpa);
-
-	ret = anon_inode_getfd("armkvm-vm", &armkvm_vm_fops, vm, O_RDWR | O_CLOEXEC);
-	if (ret < 0)
-		armkvm_vm_free(vm);
-	return ret;
+	return armkvm_vm_getfd(vm);
 }

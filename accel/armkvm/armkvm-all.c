@@ -90,6 +90,7 @@ static int armkvm_create_vm(MachineState *ms)
     };
     ArmkvmVM *vm = &armkvm.vm;
     Error *err = NULL;
+    bool user_memory;
     int fd, ret;
 
     if (!object_property_find(OBJECT(ms), "ram-base")) {
@@ -123,7 +124,25 @@ static int armkvm_create_vm(MachineState *ms)
         cfg.ram_align = 128 * MiB;
     }
     cfg.ram_size = ms->ram_size;
-    if (cfg.ram_size > ARMKVM_RAM_MAX || cfg.ram_size % ARMKVM_RAM_ALIGN) {
+    /* Isolated mode's RAM, where the module can: QEMU's own, any size. */
+    user_memory = isolated && ioctl(armkvm.dev.fd, ARMKVM_CHECK_EXTENSION,
+                                    ARMKVM_CAP_ISOLATED_USER_MEMORY) > 0;
+    if (user_memory) {
+        if (cfg.ram_gpa % qemu_real_host_page_size() ||
+            cfg.ram_size % qemu_real_host_page_size() ||
+            cfg.ram_gpa > UINT32_MAX ||
+            cfg.ram_size > UINT32_MAX + 1ULL - cfg.ram_gpa) {
+            error_report("armkvm: ram-base 0x%" PRIx64 " with %" PRIu64
+                         " KiB of RAM: guest RAM must be page aligned and end "
+                         "within the 32-bit address space",
+                         (uint64_t)cfg.ram_gpa,
+                         (uint64_t)cfg.ram_size >> 10);
+            return -EINVAL;
+        }
+        cfg.ram_gpa = 0;
+        cfg.ram_size = 0;
+    } else if (cfg.ram_size > ARMKVM_RAM_MAX ||
+               cfg.ram_size % ARMKVM_RAM_ALIGN) {
         error_report("armkvm: %s mode runs guests of up to %u MiB of "
                      "RAM, in whole MiB (asked for %" PRIu64 " KiB): use -m",
                      mode, ARMKVM_RAM_MAX >> 20, (uint64_t)cfg.ram_size >> 10);
@@ -176,6 +195,7 @@ static int armkvm_create_vm(MachineState *ms)
     vm->fd = fd;
     vm->ram_gpa = cfg.ram_gpa;
     vm->ram_size = cfg.ram_size;
+    vm->user_memory = user_memory;
     /* The board maps RAM as under TCG; the listener tells the module where. */
     ret = armkvm_memory_init(ms);
     if (ret < 0) {

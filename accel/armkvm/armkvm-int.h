@@ -34,7 +34,7 @@ typedef struct ArmkvmDevice {
 int armkvm_device_open(ArmkvmDevice *dev, Error **errp);
 void armkvm_device_close(ArmkvmDevice *dev);
 
-/* A VM in privileged mode: its fd and the guest RAM the module gave it. */
+/* A VM: its fd and the guest RAM the module gave it (privileged mode's block). */
 typedef struct ArmkvmVM {
     int fd;
     void *ram;                  /* the VM fd mapped: memory-backend-armkvm */
@@ -42,6 +42,8 @@ typedef struct ArmkvmVM {
     uint64_t ram_size;
     bool has_user_memory;       /* ARMKVM_CAP_USER_MEMORY: RAM can be placed */
     bool ram_mapped;            /* the board mapped it (the listener saw it) */
+    /* Isolated mode: RAM is QEMU's own, given as slots (armkvm-user-memory.c) */
+    bool user_memory;
     int run_size;
 } ArmkvmVM;
 
@@ -90,6 +92,7 @@ void armkvm_finish_pending(CPUState *cpu);
  * that places it in the module. Init before the board is built.
  */
 int armkvm_memory_init(MachineState *ms);
+void armkvm_user_memory_init(void);
 /* The board mapped the VM's RAM: the guest may run. */
 bool armkvm_memory_ready(void);
 

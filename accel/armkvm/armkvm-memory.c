@@ -219,6 +219,10 @@ int armkvm_memory_init(MachineState *ms)
 {
     Error *err = NULL;
 
+    if (armkvm.vm.user_memory) {
+        armkvm_user_memory_init();
+        return 0;
+    }
     armkvm.vm.has_user_memory = ioctl(armkvm.dev.fd, ARMKVM_CHECK_EXTENSION,
                                       ARMKVM_CAP_USER_MEMORY) > 0;
     if (!armkvm_backend_create(ms, &err)) {

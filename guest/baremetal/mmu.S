@@ -6,9 +6,11 @@
  * domain faults with the fault registers, a second table switched to
  * natively, and thread/context ID registers kept across hundreds of exits.
  *
- * Under armkvm, RAM in tables is addressed host-physically (ARMKVM_HC_RAM_BASE
- * gives the offset; 0 under TCG) and devices sit in domain 2, which DACR keeps
- * at no access so that each device access becomes an exit.
+ * Under armkvm's privileged mode, RAM in tables is addressed host-physically
+ * (ARMKVM_HC_RAM_BASE gives the offset; 0 under TCG and in isolated mode) and
+ * devices sit in domain 2, which DACR keeps at no access so that each device
+ * access becomes an exit. Isolated mode runs it like TCG (the hypercalls
+ * answer -1), on the shadow of its tables, its sensitive instructions patched.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -27,25 +29,17 @@
 	.equ	UART_VA,	0x20000000
 	.equ	UNMAPPED_VA,	0x30000000
 	.equ	NOACCESS_VA,	0x50000000	@ RAM in domain 3, which DACR closes
-	.equ	TTB_FLAGS,	0x6a		@ walks inner/outer write-back, shareable
 
-	/*
-	 * Section: normal write-back write-allocate (TEX remap index 7), shareable,
-	 * full access (AP=11: the user-mode check below runs from this RAM).
-	 */
-	.equ	SECT_RAM,	0x11c0e
+	/* RAM: SECT_RAM (common.inc; full access: the user-mode check below runs from it). */
 	/* Section: shared device (index 1), execute-never, domain 2. */
 	.equ	SECT_DEV,	0x456
 	.equ	SECT_DOMAIN3,	0x60
-
-	/* Linux's memory attribute remapping, which SECT_* are written for. */
-	.equ	PRRR_VAL,	0xff0a81a8
-	.equ	NMRR_VAL,	0x40e040e0
 
 	.text
 	.global	_start
 _start:
 	armkvm_aware
+	patch_sites
 	ldr	sp, =stack_top
 	set_vectors vectors
 	ldr	r0, =msg_start
@@ -151,7 +145,7 @@ _start:
 	 * permission fault (0x80d), not a device access; the handler returns to SVC.
 	 */
 	ldr	r5, =UART_VA
-	cps	#0x10
+	site	REPL_CPS_USR, "cps #0x10"
 	str	r5, [r5]
 
 	/* A second table, switched to natively (a copy, with another alias). */
@@ -257,8 +251,8 @@ switch_table:
  */
 dabt_handler:
 	sub	lr, lr, #4			@ return past the faulting access
-	srsdb	sp!, #0x13			@ LR_abt, SPSR_abt onto the SVC stack
-	cps	#0x13
+	site	REPL_SRSDB_SP_SVC, "srsdb sp!, #0x13"	@ LR_abt, SPSR_abt onto the SVC stack
+	site	REPL_CPS_SVC, "cps #0x13"
 	push	{r0-r3, r12, lr}
 	ldr	r0, =msg_dabt
 	bl	puts
@@ -275,31 +269,19 @@ dabt_handler:
 	orreq	r0, r0, #0x13
 	streq	r0, [sp, #28]
 	pop	{r0-r3, r12, lr}
-	rfeia	sp!
+	site	REPL_RFEIA_SP, "rfeia sp!"
 
 svc_handler:
 	push	{r0-r3, lr}
 	ldr	r0, =msg_svc
 	bl	puts
 	pop	{r0-r3, lr}
-	movs	pc, lr
+	site	REPL_SUBS_PC_LR_0, "movs pc, lr"
 
 	guest_vectors svc=svc_handler, dabt=dabt_handler
 
-/* puts, through the UART at the address in `uart`. Clobbers r0-r3. */
-puts:
-	ldr	r1, =uart
-	ldr	r1, [r1]
-	ldr	r3, =UART_CR_ON
-	str	r3, [r1, #UART_CR]
-1:	ldrb	r2, [r0], #1
-	cmp	r2, #0
-	bxeq	lr
-2:	ldr	r3, [r1, #UART_FR]
-	tst	r3, #UART_FR_TXFF
-	bne	2b
-	str	r2, [r1, #UART_DR]
-	b	1b
+/* puts, through the UART at the address in `uart`. */
+	define_puts via=uart
 
 /* r0 as 8 hex digits and a newline (puthex) or a space (puthex_nonl). Clobbers r0-r3. */
 puthex:

@@ -344,6 +344,24 @@ struct armkvm_irqchip_state {
  */
 #define ARMKVM_CAP_USER_MEMORY	4
 
+/*
+ * Isolated mode's guest RAM from the caller's own memory, offered when
+ * ARMKVM_CHECK_EXTENSION(ARMKVM_CAP_ISOLATED_USER_MEMORY) says 1: an isolated
+ * VM created with ram_size 0 (ram_gpa and ram_align 0 too) has no block; its
+ * RAM is up to ARMKVM_USER_SLOTS slots of any private or shared mapping of
+ * the caller, as KVM's. Per slot: guest_phys_addr and memory_size page
+ * aligned, the range below 4 GiB and clear of the hypervisor's window
+ * (0xbf000000-0xbfffffff) and of the other slots; userspace_addr page aligned,
+ * the range in the caller's address space; flags 0. Pages are pinned as the
+ * guest first touches them; each slot's size counts against the caller's
+ * RLIMIT_MEMLOCK while it exists (ENOMEM over it, unless CAP_IPC_LOCK). Only
+ * the process that registered the slots may run the VM. memory_size 0
+ * deletes a slot. Once a vCPU has run, slots are fixed: a change is EBUSY
+ * (registering a slot as it is succeeds).
+ */
+#define ARMKVM_CAP_ISOLATED_USER_MEMORY	7
+#define ARMKVM_USER_SLOTS	8
+
 struct armkvm_userspace_memory_region {
 	__u32 slot;		/* 0 */
 	__u32 flags;		/* 0 */

@@ -9,11 +9,10 @@
  * register. Every exception it takes is an exit; what the real CPU did in
  * its own modes is reflected onto the virtual one.
  *
- * This first step runs guests with their MMU off, on the same table as
- * privileged mode's MMU-off state: guest RAM user-accessible, the window
- * with the host's privileged-only entries, nothing else (a device access
- * is a translation fault). The virtual CP15 is armkvm_isolated_cp15.c's; the
- * sensitive instructions that do not trap come as replacement encodings
+ * The guest runs on the shadow of its own tables, or of its RAM with its
+ * MMU off (armkvm_shadow.c), whose misses, the guest's faults and its device
+ * accesses come here as aborts. The virtual CP15 is armkvm_isolated_cp15.c's;
+ * the sensitive instructions that do not trap come as replacement encodings
  * (armkvm_isolated_sensitive.c). What neither knows from a virtual
  * privileged mode (other coprocessor accesses, a refused replacement) stops
  * the vCPU with ARMKVM_INTERNAL_UNSUPPORTED_INSN.
@@ -24,6 +23,7 @@
 #include <asm/ptrace.h>
 
 #include "armkvm_internal.h"
+#include "armkvm_isolated.h"
 
 /* What of the virtual CPSR the real one holds while the guest runs: never M, A, I, F. */
 #define REAL_CPSR_BITS	(0xf80f0000u | PSR_IT_MASK | PSR_E_BIT | PSR_T_BIT)
@@ -46,14 +46,12 @@ static u32 armkvm_real_cntkctl(u32 vcpsr, u32 vcntkctl)
 	return vcntkctl & ~CNTKCTL_PL0VTEN;
 }
 
+/* The shadow of the guest's tables, or of its RAM with its MMU off. */
 static int armkvm_isolated_prepare(struct armkvm_vcpu *vcpu)
 {
-	/* The shadow MMU is the next step: until then, only the MMU-off table. */
-	if (armkvm_guest_mmu_on(vcpu))
-		return armkvm_exit_mmu(vcpu);
 	/* Whatever set it (SET_REGS, ONE_REG): CNTV is never the guest's (armkvm_real_cntkctl). */
 	vcpu->sw.guest.timer.cntkctl &= ~CNTKCTL_PL0VTEN;
-	return armkvm_mmu_prepare(vcpu) ? armkvm_exit_mmu(vcpu) : 1;
+	return armkvm_shadow_prepare(vcpu);
 }
 
 /*
@@ -85,6 +83,8 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 
 	ret = armkvm_switch_guest(vcpu, irq_line, vector);
 	v->timer.cntkctl = vcntkctl;
+	/* The one CP15 register user mode writes: the guest's, natively. */
+	vcpu->sw.arch.cp15.tpidrurw = v->cp15.tpidrurw;
 
 	/*
 	 * Every exit leaves the guest's user mode. One that did not (a host
@@ -111,11 +111,34 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 	return ret;
 }
 
-/* An exception the guest's own vectors take, or an exit that says what happened. */
+/*
+ * An exception the guest's own vectors take, or, before it has any (VBAR 0,
+ * low vectors), an exit that says what happened.
+ */
 static int armkvm_isolated_reflect(struct armkvm_vcpu *vcpu, int vector)
 {
-	if (vcpu->sw.arch.vbar)
+	if (vcpu->sw.arch.vbar || (vcpu->sw.arch.sctlr & SCTLR_V))
 		return armkvm_reflect_exception(vcpu, vector, vcpu->sw.exit_lr);
+	return armkvm_exit_unhandled(vcpu, vector);
+}
+
+/*
+ * An abort the guest takes (a miss its tables do not allow, or an emulated
+ * instruction's access): its fault registers as its MMU would set them, the
+ * other pair keeping their virtual values; lr as the architecture gives it.
+ */
+int armkvm_isolated_abort(struct armkvm_vcpu *vcpu, bool fetch, u32 fsr, u32 far, u32 lr)
+{
+	struct armkvm_ctx_cp15 *hw = &vcpu->sw.guest.cp15;
+	const struct armkvm_ctx_cp15 *c = &vcpu->sw.arch.cp15;
+	int vector = fetch ? ARMKVM_VEC_PABT : ARMKVM_VEC_DABT;
+
+	hw->dfsr = fetch ? c->dfsr : fsr;
+	hw->dfar = fetch ? c->dfar : far;
+	hw->ifsr = fetch ? fsr : c->ifsr;
+	hw->ifar = fetch ? far : c->ifar;
+	if (vcpu->sw.arch.vbar || (vcpu->sw.arch.sctlr & SCTLR_V))
+		return armkvm_reflect_exception(vcpu, vector, lr);
 	return armkvm_exit_unhandled(vcpu, vector);
 }
 
@@ -160,10 +183,14 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 		return 1;
 	}
 	ret = armkvm_isolated_sensitive(vcpu, insn);
-	if (ret > 0 || armkvm_isolated_cp15(vcpu, insn))
-		return 1;
-	if (ret < 0 && !armkvm_is_system_coproc(insn) && !armkvm_is_vfp_system(insn))
-		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
+	if (ret >= 0)
+		return ret;
+	if (ret == -ENOENT) {
+		if (armkvm_isolated_cp15(vcpu, insn))
+			return 1;
+		if (!armkvm_is_system_coproc(insn) && !armkvm_is_vfp_system(insn))
+			return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
+	}
 	data[0] = insn;
 	data[1] = sw->guest.pc;
 	data[2] = sw->guest.cpsr;
@@ -173,7 +200,6 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 static int armkvm_isolated_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
-	u32 pa;
 
 	switch (vector) {
 	case ARMKVM_VEC_IRQ:
@@ -189,13 +215,10 @@ static int armkvm_isolated_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 		return armkvm_isolated_reflect(vcpu, vector);
 	case ARMKVM_VEC_PABT:
 		sw->guest.pc = sw->exit_lr - 4;
-		return armkvm_isolated_reflect(vcpu, vector);
+		return armkvm_shadow_abort(vcpu, true);
 	case ARMKVM_VEC_DABT:
 		sw->guest.pc = sw->exit_lr - 8;
-		/* With the MMU off, a translation fault is a device; a window access is not. */
-		if (armkvm_mmu_is_device_abort(vcpu, sw->guest.cp15.dfsr, sw->guest.cp15.dfar, &pa))
-			return armkvm_exit_device_access(vcpu, pa);
-		return armkvm_isolated_reflect(vcpu, vector);
+		return armkvm_shadow_abort(vcpu, false);
 	default:
 		/* Reset and the unused vector: no guest reaches them. */
 		return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNHANDLED_EXCEPTION, 1,
@@ -216,6 +239,8 @@ static int armkvm_isolated_set_regs(struct armkvm_vcpu *vcpu, struct armkvm_core
 	regs->cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;
 	regs->cp15.cntkctl &= CNTKCTL_MASK;
 	armkvm_regs_to_context(regs, &vcpu->sw.guest, &vcpu->sw.arch);
+	/* A new translation regime: nothing of the old shadow is kept. */
+	armkvm_shadow_flush(vcpu);
 	return 0;
 }
 
@@ -237,6 +262,7 @@ static void armkvm_isolated_init_vcpu(struct armkvm_vcpu *vcpu)
 static void armkvm_isolated_release_vcpu(struct armkvm_vcpu *vcpu)
 {
 	hrtimer_cancel(&vcpu->irq_window_poll);
+	armkvm_shadow_release(vcpu);
 }
 
 const struct armkvm_mode_ops armkvm_isolated_ops = {
@@ -248,4 +274,5 @@ const struct armkvm_mode_ops armkvm_isolated_ops = {
 	.handle_exit	= armkvm_isolated_handle_exit,
 	.get_regs	= armkvm_isolated_get_regs,
 	.set_regs	= armkvm_isolated_set_regs,
+	.guest_read	= armkvm_isolated_guest_read,
 };

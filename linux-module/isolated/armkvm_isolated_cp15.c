@@ -3,20 +3,22 @@
  * armkvm host module: isolated mode's virtual CP15. At the CPU's user mode
  * every privileged MRC and MCR to CP15 is UNDEFINED: the guest kernel's
  * accesses trap, and are done here on the virtual registers (vcpu->sw.arch),
- * never on the real ones. With the guest's MMU off, nothing is shadowed yet,
- * so TLB maintenance has nothing to drop; cache maintenance is done on the
- * real caches, never as an invalidate that could drop the host's data.
+ * never on the real ones. TLB maintenance drops shadow entries
+ * (armkvm_shadow.c); cache maintenance is done on the real caches, never as
+ * an invalidate that could drop the host's data.
  * Identification registers are the real CPU's but MPIDR (one CPU).
  * What is not listed is left to the caller (ARMKVM_INTERNAL_UNSUPPORTED_INSN).
  *
  * Copyright (c) 2026 The armkvm developers
  */
+#include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <asm/barrier.h>
 #include <asm/ptrace.h>
 
 #include "armkvm_internal.h"
+#include "armkvm_isolated.h"
 
 /* An MRC or MCR's coordinates: CRn, opc1, CRm, opc2, in one number. */
 #define CP15(crn, opc1, crm, opc2)	(((crn) << 12) | ((opc1) << 8) | ((crm) << 4) | (opc2))
@@ -49,6 +51,15 @@ static u32 *armkvm_cp15_reg(struct armkvm_vcpu *vcpu, u32 id)
 	}
 }
 
+/*
+ * Registers whose change alters every translation (SCTLR: M, AFE; TTBCR;
+ * DACR): the shadow is dropped. TTBRs and CONTEXTIDR only select a root.
+ */
+static bool armkvm_cp15_regime(u32 id)
+{
+	return id == CP15(1, 0, 0, 0) || id == CP15(2, 0, 0, 2) || id == CP15(3, 0, 0, 0);
+}
+
 /* Identification registers: the real CPU's, read-only. */
 static bool armkvm_cp15_id(u32 id, u32 *val)
 {
@@ -77,7 +88,7 @@ static bool armkvm_cp15_id(u32 id, u32 *val)
  * The whole I-cache and branch predictor, on every CPU where the CPU has the
  * multiprocessing extensions (MPIDR's format bit): the vCPU thread may move.
  */
-static void armkvm_icache_inval_all(void)
+void armkvm_icache_inval_all(void)
 {
 	u32 mpidr;
 
@@ -92,18 +103,6 @@ static void armkvm_icache_inval_all(void)
 			     : : "r" (0) : "memory");
 	dsb(ish);
 	isb();
-}
-
-/* The host's address of the guest RAM byte at guest virtual va, or NULL. */
-static void *armkvm_guest_ram_va(struct armkvm_vcpu *vcpu, u32 va)
-{
-	struct armkvm_vm *vm = vcpu->vm;
-	u32 pa;
-
-	if (armkvm_guest_translate(vcpu, va, &pa) ||
-	    pa < vm->ram_gpa || pa - vm->ram_gpa >= vm->ram_size)
-		return NULL;
-	return page_address(vm->ram) + (pa - vm->ram_gpa);
 }
 
 /*
@@ -129,22 +128,28 @@ static bool armkvm_cp15_op(struct armkvm_vcpu *vcpu, u32 id, u32 val)
 		armkvm_icache_inval_all();
 		return true;
 	case CP15(7, 0, 11, 1):	/* DCCMVAU */
-		line = armkvm_guest_ram_va(vcpu, val);
-		if (line)
+		line = armkvm_isolated_kmap(vcpu, val);
+		if (line) {
 			asm volatile("mcr p15, 0, %0, c7, c11, 1" : : "r" (line) : "memory");
+			kunmap_local(line);
+		}
 		dsb(ish);
 		return true;
 	case CP15(7, 0, 10, 1):	/* DCCMVAC */
-		line = armkvm_guest_ram_va(vcpu, val);
-		if (line)
+		line = armkvm_isolated_kmap(vcpu, val);
+		if (line) {
 			asm volatile("mcr p15, 0, %0, c7, c10, 1" : : "r" (line) : "memory");
+			kunmap_local(line);
+		}
 		dsb(sy);
 		return true;
 	case CP15(7, 0, 6, 1):	/* DCIMVAC */
 	case CP15(7, 0, 14, 1):	/* DCCIMVAC */
-		line = armkvm_guest_ram_va(vcpu, val);
-		if (line)
+		line = armkvm_isolated_kmap(vcpu, val);
+		if (line) {
 			asm volatile("mcr p15, 0, %0, c7, c14, 1" : : "r" (line) : "memory");
+			kunmap_local(line);
+		}
 		dsb(sy);
 		return true;
 	case CP15(7, 0, 6, 2):	/* DCISW */
@@ -160,17 +165,26 @@ static bool armkvm_cp15_op(struct armkvm_vcpu *vcpu, u32 id, u32 val)
 	case CP15(7, 0, 10, 5):	/* CP15DMB */
 		dsb(sy);
 		return true;
+	/* TLB maintenance: the shadow is the guest's TLB (every entry flushes the real one). */
 	case CP15(8, 0, 7, 0):	/* TLBIALL */
-	case CP15(8, 0, 7, 1):	/* TLBIMVA */
-	case CP15(8, 0, 7, 2):	/* TLBIASID */
-	case CP15(8, 0, 7, 3):	/* TLBIMVAA */
 	case CP15(8, 0, 3, 0):	/* TLBIALLIS */
-	case CP15(8, 0, 3, 1):	/* TLBIMVAIS */
-	case CP15(8, 0, 3, 2):	/* TLBIASIDIS */
-	case CP15(8, 0, 3, 3):	/* TLBIMVAAIS */
 	case CP15(8, 0, 5, 0):	/* ITLBIALL */
 	case CP15(8, 0, 6, 0):	/* DTLBIALL */
-		/* No shadow yet (MMU off), and every entry flushes the TLB. */
+		armkvm_shadow_tlbi(vcpu, ARMKVM_TLBI_ALL, val);
+		return true;
+	case CP15(8, 0, 7, 2):	/* TLBIASID */
+	case CP15(8, 0, 3, 2):	/* TLBIASIDIS */
+	case CP15(8, 0, 5, 2):	/* ITLBIASID */
+	case CP15(8, 0, 6, 2):	/* DTLBIASID */
+		armkvm_shadow_tlbi(vcpu, ARMKVM_TLBI_ASID, val);
+		return true;
+	case CP15(8, 0, 7, 1):	/* TLBIMVA */
+	case CP15(8, 0, 7, 3):	/* TLBIMVAA */
+	case CP15(8, 0, 3, 1):	/* TLBIMVAIS */
+	case CP15(8, 0, 3, 3):	/* TLBIMVAAIS */
+	case CP15(8, 0, 5, 1):	/* ITLBIMVA */
+	case CP15(8, 0, 6, 1):	/* DTLBIMVA */
+		armkvm_shadow_tlbi(vcpu, ARMKVM_TLBI_MVA, val);
 		return true;
 	default:
 		return false;
@@ -205,10 +219,13 @@ int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
 	} else {
 		val = *armkvm_vcpu_reg(vcpu, rt);
 		reg = armkvm_cp15_reg(vcpu, id);
-		if (reg)
+		if (reg) {
+			if (*reg != val && armkvm_cp15_regime(id))
+				armkvm_shadow_flush(vcpu);
 			*reg = val;
-		else if (!armkvm_cp15_op(vcpu, id, val))
+		} else if (!armkvm_cp15_op(vcpu, id, val)) {
 			return 0;
+		}
 	}
 	vcpu->sw.guest.pc += 4;
 	return 1;

@@ -35,7 +35,6 @@
 #define WINDOW_ENTRIES		((PAGE_OFFSET - MODULES_VADDR) >> SECTION_SHIFT)
 #define L1_TABLE_SIZE		(16 * 1024)
 
-#define SCTLR_V			(1u << 13)
 #define TTBCR_N			0x7u
 #define TTBCR_PD0		(1u << 4)
 #define TTBCR_PD1		(1u << 5)
@@ -136,7 +135,7 @@ static u32 *armkvm_regime_table(struct armkvm_vm *vm, const struct armkvm_ctx_cp
  * ends of what the switch uses first. The MMU's walker reads the
  * table: clean what changed.
  */
-static void armkvm_write_window(u32 *table)
+void armkvm_write_window(u32 *table)
 {
 	const u32 *host = (const u32 *)current->active_mm->pgd;
 	bool changed = false;
@@ -325,12 +324,15 @@ int armkvm_guest_translate(struct armkvm_vcpu *vcpu, u32 va, u32 *pa)
 	return armkvm_walk(vcpu, va, pa);
 }
 
-/* Read len bytes (not crossing a page) of guest RAM at the guest's virtual va. */
-int armkvm_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len)
+/*
+ * Privileged mode's guest RAM at the guest's virtual va (len bytes, not
+ * crossing a page): its tables hold host-physical addresses.
+ */
+int armkvm_privileged_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len)
 {
 	struct armkvm_vm *vm = vcpu->vm;
-	u32 pa;
 	void *p;
+	u32 pa;
 
 	if ((va & ~PAGE_MASK) + len > PAGE_SIZE || armkvm_guest_translate(vcpu, va, &pa))
 		return -EFAULT;
@@ -342,6 +344,12 @@ int armkvm_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int 
 		return -EFAULT;
 	memcpy(buf, p, len);
 	return 0;
+}
+
+/* Read len bytes (not crossing a page) of guest RAM at the guest's virtual va. */
+int armkvm_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len)
+{
+	return vcpu->vm->ops->guest_read(vcpu, va, buf, len);
 }
 
 /*

@@ -161,6 +161,7 @@ const struct armkvm_mode_ops armkvm_privileged_ops = {
 	.handle_exit	= armkvm_handle_exit,
 	.get_regs	= armkvm_privileged_get_regs,
 	.set_regs	= armkvm_privileged_set_regs,
+	.guest_read	= armkvm_privileged_guest_read,
 };
 
 /* Each CPU's copy of the running vCPU's switch state: module memory, mapped in every guest. */

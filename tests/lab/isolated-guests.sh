@@ -1,9 +1,14 @@
 # In the lab: test guests under -accel tcg (the oracle) and -accel armkvm,mode=isolated
 # (the guest kernel at the CPU's user mode), the same output required. The unaware guest
 # (no armkvm marker, interrupts masked for good) is refused by privileged mode: isolated
-# mode runs it, and the host keeps its CPU.
+# mode runs it, and the host keeps its CPU. The guests that turn their MMU on run on
+# shadow page tables, all freed once their VMs are gone; physmap maps the whole physical
+# address space and finds none of the host's memory.
 # usage: isolated-guests.sh GUEST.elf...
 status=0
+# Host memory a guest must never see or change (the physmap guest looks for it): 64 MiB of
+# "MAGC", page after page, in the lab's RAM-backed root.
+yes MAGC | tr -d '\n' | head -c 67108864 >/tmp/canary
 for guest in "$@"; do
     name=${guest%.elf}
     for accel in tcg armkvm,mode=isolated; do
@@ -38,5 +43,13 @@ for guest in "$@"; do
         status=1
     fi
 done
+left=$(tr -d MAGC </tmp/canary | wc -c)
+echo "host canary: $(wc -c </tmp/canary) bytes, $left of them changed"
+[ "$left" = 0 ] || status=1
+rm -f /tmp/canary
+# Every VM gone: none of their shadow tables left (the module's own count).
+tables=$(cat /sys/module/armkvm/parameters/shadow_tables)
+echo "shadow tables left: $tables, fills made: $(cat /sys/module/armkvm/parameters/shadow_fills)"
+[ "$tables" = 0 ] || status=1
 host-health || status=1
 exit $status
