@@ -77,6 +77,7 @@ enum {
 #define HS_WIDE		1	/* 64 bits */
 #define HS_NOSWITCH	2	/* not compared per switch (see hs_regs) */
 #define CNT_ISTATUS	4	/* the timer's condition: moves with the counter */
+#define DBGDSCR_MOE	0x3c	/* method of debug entry */
 
 struct hs_reg {
 	const char *name;
@@ -135,7 +136,13 @@ static const struct hs_reg hs_regs[HS_NREGS] = {
 	[R_PMINTENSET] = { "PMINTENSET", HS_CPU }, [R_PMOVSR] = { "PMOVSR", HS_CPU },
 	[R_PMSELR] = { "PMSELR", HS_CPU }, [R_PMUSERENR] = { "PMUSERENR", HS_CPU },
 	[R_PMXEVTYPER0 ... R_PMXEVTYPER3] = { "PMXEVTYPER", HS_CPU },
-	[R_DBGDSCR] = { "DBGDSCRext", HS_CPU }, [R_DBGBVR0] = { "DBGBVR0", HS_CPU },
+	/*
+	 * MOE (bits 5:2) records how the last debug event was taken: a BKPT
+	 * at PL0, which any host process may execute too, rewrites it, and
+	 * every later debug event sets it afresh.
+	 */
+	[R_DBGDSCR] = { "DBGDSCRext", HS_CPU, 0, DBGDSCR_MOE },
+	[R_DBGBVR0] = { "DBGBVR0", HS_CPU },
 	[R_DBGBCR0] = { "DBGBCR0", HS_CPU }, [R_DBGWVR0] = { "DBGWVR0", HS_CPU },
 	[R_DBGWCR0] = { "DBGWCR0", HS_CPU }, [R_DBGVCR] = { "DBGVCR", HS_CPU },
 };

@@ -1,0 +1,293 @@
+/*
+ * Runs in the lab against /dev/armkvm: hostile code in isolated mode
+ * (docs/isolated-mode.md, 6.2). One VM, its RAM this process's own memory;
+ * thousands of short runs, each from a fresh register state:
+ *   - every MCR and MRC encoding of CP15, and of CP14's debug and trace
+ *     space, from the virtual kernel (MCR also from its user mode), with
+ *     all-ones operands;
+ *   - every mode change a guest can forge through the replacement
+ *     encodings: CPS to each mode index, MSR CPSR_c with each immediate, an
+ *     exception return (SUBS pc, lr) and an RFE to each of the 32 mode
+ *     values with the T and J bits set;
+ *   - random instruction words (armkvm's own replacement range included)
+ *     in each virtual mode, with random registers and every device access
+ *     answered.
+ * Each run must end in an exit the ABI defines (a hypercall, an internal
+ * error, a device access, a signal for a guest that loops), never with an
+ * error from RUN, and leave the virtual CPU in a mode it may be in. The lab
+ * test runs it under the host-state probe: the host's own registers must
+ * come back from every switch. Prints what it saw; exits non-zero on any
+ * failure.
+ *
+ * Copyright (c) 2026 The armkvm developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <linux/armkvm.h>
+
+#define RAM_BASE    0x40000000u
+#define RAM_SIZE    (1u << 20)
+#define DATA        (RAM_BASE + 0x80000)    /* what RFE loads */
+#define HVC         0xe1400070u             /* hvc #0 */
+#define MAX_EXITS   64                      /* device accesses answered per run */
+
+static int vm_fd, vcpu_fd;
+static struct armkvm_run *run;
+static uint32_t *ram;
+static unsigned int failures;
+static unsigned long runs, exits[8], run_errors;
+
+/* The modes a virtual CPU may be in; all but FIQ (its bank is the host's) may be set. */
+static const uint32_t modes[] = { 0x10, 0x12, 0x13, 0x17, 0x1b, 0x1f, 0x11 };
+#define SETTABLE_MODES  6
+
+static int valid_mode(uint32_t cpsr)
+{
+    unsigned int i;
+
+    for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+        if ((cpsr & 0x1f) == modes[i]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static uint32_t rnd_state = 0x2545f491;
+
+static uint32_t rnd(void)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 17;
+    rnd_state ^= rnd_state << 5;
+    return rnd_state;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+/*
+ * Run code (n words, then an HVC) at RAM_BASE from the given CPSR, r0-r12
+ * from regs (or all ones): until an exit that ends it. Returns the exit.
+ */
+static unsigned int run_code(const uint32_t *code, unsigned int n, uint32_t cpsr,
+                             const uint32_t *gprs)
+{
+    struct armkvm_core_regs regs;
+    struct itimerval t = { .it_value = { .tv_usec = 200000 } };
+    unsigned int i, exit_reason = ARMKVM_EXIT_UNKNOWN;
+    long ret;
+
+    memcpy(ram, code, n * 4);
+    ram[n] = HVC;
+    memset(&regs, 0, sizeof(regs));
+    for (i = 0; i < 13; i++) {
+        regs.usr[i] = gprs ? gprs[i] : 0xffffffffu;
+    }
+    regs.usr[13] = RAM_BASE + RAM_SIZE - 64;
+    regs.svc[0] = regs.abt[0] = regs.und[0] = regs.irq[0] = RAM_BASE + RAM_SIZE - 256;
+    regs.pc = RAM_BASE;
+    regs.cpsr = cpsr;
+    if (ioctl(vcpu_fd, ARMKVM_SET_REGS, &regs)) {
+        printf("SET_REGS refused CPSR 0x%x: %s\n", cpsr, strerror(errno));
+        failures++;
+        return exit_reason;
+    }
+    runs++;
+    setitimer(ITIMER_REAL, &t, NULL);
+    for (i = 0; i < MAX_EXITS; i++) {
+        ret = ioctl(vcpu_fd, ARMKVM_RUN, 0);
+        exit_reason = run->exit_reason;
+        if (ret < 0) {
+            if (errno != EINTR) {
+                run_errors++;
+                if (run_errors < 5) {
+                    printf("RUN: %s (CPSR 0x%x, first word 0x%08x)\n", strerror(errno),
+                           cpsr, code[0]);
+                }
+            }
+            break;
+        }
+        if (exit_reason != ARMKVM_EXIT_MMIO && exit_reason != ARMKVM_EXIT_TIMER) {
+            break;
+        }
+        if (exit_reason == ARMKVM_EXIT_MMIO && !run->mmio.is_write) {
+            memset(run->mmio.data, 0, sizeof(run->mmio.data));
+        }
+    }
+    t.it_value.tv_usec = 0;
+    setitimer(ITIMER_REAL, &t, NULL);
+    /* Complete whatever is pending before the next SET_REGS (a signal ends it). */
+    run->immediate_exit = 1;
+    ioctl(vcpu_fd, ARMKVM_RUN, 0);
+    run->immediate_exit = 0;
+    if (exit_reason < 8) {
+        exits[exit_reason]++;
+    }
+    if (ioctl(vcpu_fd, ARMKVM_GET_REGS, &regs) || !valid_mode(regs.cpsr)) {
+        printf("after code 0x%08x from CPSR 0x%x: virtual CPSR 0x%x\n", code[0], cpsr,
+               regs.cpsr);
+        failures++;
+    }
+    return exit_reason;
+}
+
+static void report(const char *what)
+{
+    printf("%s: %lu runs; hypercall %lu, internal error %lu, device %lu, signal %lu; "
+           "RUN errors %lu\n", what, runs, exits[ARMKVM_EXIT_HYPERCALL],
+           exits[ARMKVM_EXIT_INTERNAL_ERROR], exits[ARMKVM_EXIT_MMIO],
+           exits[ARMKVM_EXIT_INTR], run_errors);
+    if (run_errors) {
+        failures++;
+    }
+    runs = run_errors = 0;
+    memset(exits, 0, sizeof(exits));
+}
+
+/* MCR/MRC p<cp>, opc1, r0, CRn, CRm, opc2 for every field value. */
+static void coprocessor_space(unsigned int cp, int load, uint32_t cpsr, const char *what)
+{
+    unsigned int opc1, crn, crm, opc2;
+
+    for (opc1 = 0; opc1 < 8; opc1++) {
+        for (crn = 0; crn < 16; crn++) {
+            for (crm = 0; crm < 16; crm++) {
+                for (opc2 = 0; opc2 < 8; opc2++) {
+                    uint32_t insn = 0xee000010u | opc1 << 21 | (load ? 1u << 20 : 0) |
+                                    crn << 16 | cp << 8 | opc2 << 5 | crm;
+
+                    run_code(&insn, 1, cpsr, NULL);
+                }
+            }
+        }
+    }
+    report(what);
+}
+
+/* Format I replacement encodings (UDF 0xA000 | op << 9 | operands). */
+static uint32_t repl(unsigned int op, unsigned int operands)
+{
+    uint32_t imm16 = 0xa000u | op << 9 | operands;
+
+    return 0xe7f000f0u | (imm16 >> 4) << 8 | (imm16 & 0xf);
+}
+
+static void forged_modes(void)
+{
+    uint32_t code[4], gprs[13];
+    unsigned int i;
+
+    /* CPS #mode with each mode index, from the virtual kernel. */
+    for (i = 0; i < 8; i++) {
+        code[0] = repl(3, 1u << 3 | i);
+        run_code(code, 1, 0x1d3, NULL);
+    }
+    /* MSR CPSR_c, #imm8 with each immediate (R = 0), and MSR SPSR_c. */
+    for (i = 0; i < 256; i++) {
+        code[0] = repl(2, i);
+        run_code(code, 1, 0x1d3, NULL);
+        code[0] = repl(2, 1u << 8 | i);
+        run_code(code, 1, 0x1d3, NULL);
+    }
+    /* MSR SPSR_fsxc, r1 then SUBS pc, lr: each mode, with T and J. */
+    for (i = 0; i < 32; i++) {
+        memset(gprs, 0, sizeof(gprs));
+        gprs[1] = 0x010001c0u | 0x20 | i;      /* J, T, A I F, mode i */
+        code[0] = repl(1, 1u << 8 | 0xf << 4 | 1);
+        code[1] = 0xe3a0e101u;                  /* mov lr, #0x40000000 */
+        code[2] = repl(4, 0);                   /* movs pc, lr */
+        run_code(code, 3, 0x1d3, gprs);
+    }
+    /* RFEIA r2 with CPSR words of each mode, T and J set, and a pc in RAM. */
+    for (i = 0; i < 32; i++) {
+        memset(gprs, 0, sizeof(gprs));
+        gprs[2] = DATA;
+        ram[DATA / 4 - RAM_BASE / 4] = RAM_BASE;
+        ram[DATA / 4 - RAM_BASE / 4 + 1] = 0x010001c0u | 0x20 | i;
+        code[0] = repl(5, 1u << 7 | 2);         /* P 0, U 1, W 0: IA, Rn r2 */
+        run_code(code, 1, 0x1d3, gprs);
+    }
+    /* RFE from addresses outside RAM, in the window and unaligned. */
+    {
+        static const uint32_t at[] = { 0x0, 0x50000000, 0xbf000000, 0xbffffffc, 0xfffffffc,
+                                       RAM_BASE + 2 };
+
+        for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+            memset(gprs, 0, sizeof(gprs));
+            gprs[2] = at[i];
+            code[0] = repl(5, 1u << 7 | 2);
+            run_code(code, 1, 0x1d3, gprs);
+            code[0] = repl(6, 1u << 7 | 3);     /* SRSIA sp, #svc */
+            run_code(code, 1, 0x1d3, gprs);
+        }
+    }
+    report("forged mode changes");
+}
+
+static void random_code(void)
+{
+    uint32_t code[32], gprs[13];
+    unsigned int i, j;
+
+    for (i = 0; i < 3000; i++) {
+        for (j = 0; j < 32; j++) {
+            code[j] = rnd();
+            /* One word in four from armkvm's replacement range (Format I). */
+            if (!(code[j] & 0x30000)) {
+                code[j] = 0xe7fa00f0u | (rnd() & 0xff0f);
+            }
+        }
+        for (j = 0; j < 13; j++) {
+            gprs[j] = (rnd() & 1) ? rnd() : RAM_BASE + (rnd() & (RAM_SIZE - 4));
+        }
+        /* Each mode, A I F at random, Thumb one run in eight. */
+        run_code(code, 32, modes[i % SETTABLE_MODES] | (rnd() & 0x1c0) |
+                 (rnd() % 8 ? 0 : 0x20), gprs);
+    }
+    report("random instructions");
+}
+
+int main(void)
+{
+    struct armkvm_vm_config cfg = { .mode = ARMKVM_VM_MODE_ISOLATED };
+    struct armkvm_userspace_memory_region slot = {
+        .guest_phys_addr = RAM_BASE, .memory_size = RAM_SIZE,
+    };
+    struct sigaction sa = { .sa_handler = on_alarm };
+    int dev = open("/dev/armkvm", O_RDWR);
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    sigaction(SIGALRM, &sa, NULL);
+    ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    slot.userspace_addr = (uintptr_t)ram;
+    vm_fd = dev < 0 ? -1 : ioctl(dev, ARMKVM_CREATE_VM, &cfg);
+    if (vm_fd < 0 || ioctl(vm_fd, ARMKVM_SET_USER_MEMORY_REGION, &slot) ||
+        (vcpu_fd = ioctl(vm_fd, ARMKVM_CREATE_VCPU, 0)) < 0) {
+        perror("isolated VM");
+        return 1;
+    }
+    run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
+
+    coprocessor_space(15, 0, 0x1d3, "CP15 writes from the virtual kernel");
+    coprocessor_space(15, 1, 0x1d3, "CP15 reads from the virtual kernel");
+    coprocessor_space(15, 0, 0x1d0, "CP15 writes from the virtual user mode");
+    coprocessor_space(14, 0, 0x1d3, "CP14 writes from the virtual kernel");
+    forged_modes();
+    random_code();
+    printf("hostile code: %s\n", failures ? "FAILED" : "every run confined");
+    return failures != 0;
+}
