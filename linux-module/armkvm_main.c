@@ -51,9 +51,10 @@ static const struct file_operations armkvm_dev_fops = {
 };
 
 /*
- * Root only: in privileged mode a guest runs in the host's kernel mode, so
- * this is /dev/mem, not /dev/kvm (never give it to a group). CREATE_VM checks
- * the opener's CAP_SYS_RAWIO and kernel lockdown as well (armkvm_vm.c).
+ * Root's by default. CREATE_VM checks the opener's and the caller's
+ * CAP_SYS_RAWIO and kernel lockdown for privileged mode (there the guest runs
+ * in the host's kernel mode: /dev/mem), so an administrator may give the node
+ * to a group for isolated mode, as /dev/kvm is (docs/modes.md).
  */
 static struct miscdevice armkvm_dev = {
 	.minor	= MISC_DYNAMIC_MINOR,

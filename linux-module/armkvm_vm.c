@@ -253,14 +253,15 @@ static const struct file_operations armkvm_vm_fops = {
  * In privileged mode the guest runs in the host's kernel mode and its page
  * tables can name any physical address: like /dev/mem, only a process with
  * CAP_SYS_RAWIO in the initial user namespace that opened the device may
- * create such a VM, and never under kernel lockdown.
+ * create such a VM, and never under kernel lockdown. The same goes for a RAM
+ * block (either mode): contiguous lowmem that no memory cgroup is charged for.
  */
 static int armkvm_may_run_privileged(struct file *filp)
 {
 	int ret;
 
 	if (!file_ns_capable(filp, &init_user_ns, CAP_SYS_RAWIO) || !capable(CAP_SYS_RAWIO)) {
-		pr_info_ratelimited("armkvm: privileged-mode VMs need CAP_SYS_RAWIO (%s[%d] has not)\n",
+		pr_info_ratelimited("armkvm: privileged-mode VMs and RAM blocks need CAP_SYS_RAWIO (%s[%d] has not)\n",
 				    current->comm, task_pid_nr(current));
 		return -EPERM;
 	}
@@ -342,10 +343,16 @@ long armkvm_create_vm(struct file *filp, void __user *argp)
 	ret = armkvm_check_config(&cfg);
 	if (ret)
 		return ret;
-	/* Isolated mode too, until it is complete (docs/isolated-mode.md, the plan). */
-	ret = armkvm_may_run_privileged(filp);
-	if (ret)
-		return ret;
+	/*
+	 * Privileged mode is /dev/mem; a block of contiguous lowmem is memory no
+	 * cgroup is charged for. Isolated mode on the caller's own memory is for
+	 * anyone the node is opened to (docs/modes.md, who may use which mode).
+	 */
+	if (cfg.mode == ARMKVM_VM_MODE_PRIVILEGED || cfg.ram_size) {
+		ret = armkvm_may_run_privileged(filp);
+		if (ret)
+			return ret;
+	}
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
 	if (!vm)

@@ -54,10 +54,11 @@ int armkvm_device_open(ArmkvmDevice *dev, Error **errp)
             error_setg(errp, "armkvm: %s is missing: the armkvm kernel module "
                        "is not loaded (modprobe armkvm)", ARMKVM_DEVICE_PATH);
         } else if (err == EACCES || err == EPERM) {
-            error_setg(errp, "armkvm: no permission to open %s: in privileged "
-                       "mode a guest runs in the host's kernel mode, so only "
-                       "root (CAP_SYS_RAWIO) may use it; other users run "
-                       "guests under TCG (-accel tcg)", ARMKVM_DEVICE_PATH);
+            error_setg(errp, "armkvm: no permission to open %s: isolated "
+                       "mode needs the group the administrator gives it to "
+                       "(as /dev/kvm's), privileged mode root "
+                       "(CAP_SYS_RAWIO); anyone may run guests under TCG "
+                       "(-accel tcg)", ARMKVM_DEVICE_PATH);
         } else {
             error_setg_errno(errp, err, "armkvm: cannot open %s",
                              ARMKVM_DEVICE_PATH);

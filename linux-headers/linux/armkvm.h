@@ -27,12 +27,15 @@
 /* Execution modes (struct armkvm_vm_config.mode). */
 #define ARMKVM_VM_MODE_PRIVILEGED	1
 /*
- * The guest kernel runs in the CPU's user mode (docs/isolated-mode.md). So
- * far: guest MMU off, every exception an exit, HVC hypercalls and device
- * accesses from its virtual privileged modes, SVC and the user mode's
- * undefined instructions reflected to its vectors; an instruction that
- * isolated mode does not emulate yet is ARMKVM_INTERNAL_UNSUPPORTED_INSN.
- * Needs CAP_SYS_RAWIO, as privileged mode does, until the mode is complete.
+ * The guest kernel runs in the CPU's user mode (docs/isolated-mode.md), on
+ * shadow page tables built from its own: every exception an exit, HVC
+ * hypercalls and device accesses from its virtual privileged modes, its
+ * faults, SVC and its user mode's undefined instructions reflected to its
+ * vectors; an instruction that isolated mode does not emulate yet is
+ * ARMKVM_INTERNAL_UNSUPPORTED_INSN.
+ * Needs no capability when its RAM is the caller's (ram_size 0,
+ * ARMKVM_CAP_ISOLATED_USER_MEMORY); with a RAM block, CAP_SYS_RAWIO as
+ * privileged mode.
  */
 #define ARMKVM_VM_MODE_ISOLATED		2
 
