@@ -64,7 +64,7 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 	struct armkvm_context *v = &vcpu->sw.guest;
 	struct armkvm_bank banks[ARMKVM_BANKS], *cur;
 	u32 vcpsr = v->cpsr, usr_sp = v->usr[13], usr_lr = v->usr[14];
-	u32 vcntkctl = v->timer.cntkctl;
+	u32 vcntkctl = v->timer.cntkctl, vfpexc = v->vfp.fpexc;
 	int ret;
 
 	memcpy(banks, v->bank, sizeof(banks));
@@ -77,12 +77,14 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 	if (!(vcpsr & PSR_T_BIT))
 		v->cpsr &= ~PSR_IT_MASK;	/* an IT state is Thumb's only */
 	v->timer.cntkctl = armkvm_real_cntkctl(vcpsr, vcntkctl);
+	v->vfp.fpexc = armkvm_isolated_real_fpexc(vcpu, vcpsr);
 	/* Never the fast path: it would enter the guest's vectors at PL1. */
 	vcpu->sw.fwd_vectors = 0;
 	vcpu->sw.fwd_vbar = 0;
 
 	ret = armkvm_switch_guest(vcpu, irq_line, vector);
 	v->timer.cntkctl = vcntkctl;
+	v->vfp.fpexc = vfpexc;		/* PL0 cannot change the real one */
 	/* The one CP15 register user mode writes: the guest's, natively. */
 	vcpu->sw.arch.cp15.tpidrurw = v->cp15.tpidrurw;
 
@@ -153,16 +155,6 @@ static bool armkvm_is_system_coproc(u32 insn)
 	       (coproc == 14 || coproc == 15);
 }
 
-/*
- * VMRS/VMSR of a VFP system register other than FPSCR (FPSID, FPEXC, MVFR0/1):
- * privileged, so undefined at PL0; not emulated yet (FPSCR's traps only when
- * VFP is off, which is the guest's own undefined instruction).
- */
-static bool armkvm_is_vfp_system(u32 insn)
-{
-	return ((insn & 0x0fe00fff) == 0x0ee00a10) && ((insn >> 16) & 0xf) != 1;
-}
-
 static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
@@ -188,7 +180,10 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 	if (ret == -ENOENT) {
 		if (armkvm_isolated_cp15(vcpu, insn))
 			return 1;
-		if (!armkvm_is_system_coproc(insn) && !armkvm_is_vfp_system(insn))
+		ret = armkvm_isolated_vfp_sys(vcpu, insn);
+		if (ret >= 0)
+			return ret ? 1 : armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
+		if (!armkvm_is_system_coproc(insn))
 			return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
 	}
 	data[0] = insn;

@@ -78,6 +78,13 @@ enum armkvm_tlbi {
 	ARMKVM_TLBI_MVA,		/* TLBIMVA and TLBIMVAA: every ASID's entries go */
 };
 
+/* CPACR's cp10 and cp11 fields, the one part of it isolated mode keeps. */
+#define CPACR_CP10_CP11		0x00f00000u
+
+/* isolated/armkvm_isolated_vfp.c: the VFP's system registers */
+int armkvm_isolated_vfp_sys(struct armkvm_vcpu *vcpu, u32 insn);
+u32 armkvm_isolated_real_fpexc(const struct armkvm_vcpu *vcpu, u32 vcpsr);
+
 /* isolated/armkvm_isolated_cp15.c: ICIALLU(IS) and BPIALL(IS), as the CPU allows */
 void armkvm_icache_inval_all(void);
 

@@ -30,6 +30,7 @@ static u32 *armkvm_cp15_reg(struct armkvm_vcpu *vcpu, u32 id)
 
 	switch (id) {
 	case CP15(1, 0, 0, 0):	return &a->sctlr;
+	case CP15(1, 0, 0, 2):	return &a->cpacr;
 	case CP15(2, 0, 0, 0):	return &a->cp15.ttbr0;
 	case CP15(2, 0, 0, 1):	return &a->cp15.ttbr1;
 	case CP15(2, 0, 0, 2):	return &a->cp15.ttbcr;
@@ -220,6 +221,8 @@ int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
 		val = *armkvm_vcpu_reg(vcpu, rt);
 		reg = armkvm_cp15_reg(vcpu, id);
 		if (reg) {
+			if (id == CP15(1, 0, 0, 2))
+				val &= CPACR_CP10_CP11;	/* ASEDIS, D32DIS: not enforced, RAZ */
 			if (*reg != val && armkvm_cp15_regime(id))
 				armkvm_shadow_flush(vcpu);
 			*reg = val;

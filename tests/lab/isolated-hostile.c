@@ -5,6 +5,7 @@
  *   - every MCR and MRC encoding of CP15, and of CP14's debug and trace
  *     space, from the virtual kernel (MCR also from its user mode), with
  *     all-ones operands;
+ *   - VMSR and VMRS of every VFP system register, cp10 closed and open;
  *   - every mode change a guest can forge through the replacement
  *     encodings: CPS to each mode index, MSR CPSR_c with each immediate, an
  *     exception return (SUBS pc, lr) and an RFE to each of the 32 mode
@@ -238,6 +239,26 @@ static void forged_modes(void)
     report("forged mode changes");
 }
 
+/* VMSR and VMRS of each VFP system register, all ones, with cp10 closed and open. */
+static void vfp_system(void)
+{
+    uint32_t code[4];
+    unsigned int reg, open, load;
+
+    for (open = 0; open < 2; open++) {
+        for (reg = 0; reg < 16; reg++) {
+            for (load = 0; load < 2; load++) {
+                code[0] = 0xe3a0060fu;          /* mov r0, #0xf00000 */
+                code[1] = open ? 0xee010f50u : 0xe1a00000u;   /* mcr CPACR, r0 / nop */
+                code[2] = 0xeee00a10u | load << 20 | reg << 16 | 1 << 12;   /* vmsr/vmrs r1 */
+                code[3] = 0xec410b10u;          /* vmov d0, r0, r1 */
+                run_code(code, 4, 0x1d3, NULL);
+            }
+        }
+    }
+    report("VFP system registers");
+}
+
 static void random_code(void)
 {
     uint32_t code[32], gprs[13];
@@ -287,6 +308,7 @@ int main(void)
     coprocessor_space(15, 0, 0x1d0, "CP15 writes from the virtual user mode");
     coprocessor_space(14, 0, 0x1d3, "CP14 writes from the virtual kernel");
     forged_modes();
+    vfp_system();
     random_code();
     printf("hostile code: %s\n", failures ? "FAILED" : "every run confined");
     return failures != 0;

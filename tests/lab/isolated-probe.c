@@ -13,7 +13,9 @@
  * (MRS, MSR, CPS, SUBS pc, lr) from the virtual kernel and from its user
  * mode; an interrupt taken right after a replaced CPSIE; the host's tick
  * timer kept from the guest whatever CNTKCTL userspace sets; VMRS of FPEXC
- * refused (and nothing when its condition fails); the guest kernel's own
+ * an undefined instruction while CPACR keeps cp10 closed (and nothing when
+ * its condition fails); the VFP opened by CPACR and FPEXC.EN, its ID
+ * registers read, and closed again by EN; the guest kernel's own
  * physical timer, natively. Prints one line per check; the lab test compares
  * them with isolated-probe.expected.
  *
@@ -51,6 +53,7 @@ extern const uint32_t g_modes[], g_modes_end[];
 extern const uint32_t g_unmask[], g_unmask_end[];
 extern const uint32_t g_cntv[], g_cntv_end[];
 extern const uint32_t g_vfpsys[], g_vfpsys_end[];
+extern const uint32_t g_vfpctl[], g_vfpctl_end[];
 extern const uint32_t g_timer[], g_timer_end[];
 __asm__(
     "   .pushsection .rodata\n"
@@ -213,6 +216,29 @@ __asm__(
     "   .inst 0xeef81a10\n"             /* vmrs r1, fpexc */
     "   b   .\n"
     "g_vfpsys_end:\n"
+    /*
+     * The VFP opened by CPACR and FPEXC.EN (emulated), its ID registers,
+     * data moved through d0 natively; then EN off: VFP undefined again.
+     */
+    "g_vfpctl:\n"
+    "   mov r0, #0xf00000\n"
+    "   mcr p15, 0, r0, c1, c0, 2\n"  /* CPACR: cp10, cp11 full access */
+    "   mrc p15, 0, r6, c1, c0, 2\n"
+    "   mov r0, #0x40000000\n"
+    "   .inst 0xeee80a10\n"             /* vmsr fpexc, r0 */
+    "   .inst 0xeef81a10\n"             /* vmrs r1, fpexc */
+    "   .inst 0xeef02a10\n"             /* vmrs r2, fpsid */
+    "   .inst 0xeef73a10\n"             /* vmrs r3, mvfr0 */
+    "   .inst 0xec410b10\n"             /* vmov d0, r0, r1 */
+    "   .inst 0xec554b10\n"             /* vmov r4, r5, d0 */
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   mov r0, #0\n"
+    "   .inst 0xeee80a10\n"             /* vmsr fpexc, r0: EN off */
+    "   .inst 0xec410b10\n"             /* vmov d0, r0, r1: undefined */
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_vfpctl_end:\n"
     /* The guest kernel's own timer (CNTP) and CNTFRQ, natively. */
     "g_timer:\n"
     "   mrc p15, 0, r2, c14, c0, 0\n"  /* CNTFRQ */
@@ -526,8 +552,31 @@ static void check_vfpsys(void)
     if (start_guest(&v, g_vfpsys, g_vfpsys_end, 0)) {
         return;
     }
+    /* CPACR keeps cp10 closed: the guest's undefined instruction (no vectors: an exit). */
     ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    printf("VMRS FPEXC: RUN %s, exit %u, suberror %u, instruction 0x%08x at +0x%x\n",
+    printf("VMRS FPEXC, cp10 closed: RUN %s, exit %u, suberror %u, vector %u at +0x%x\n",
+           err_name(ret), v.run->exit_reason, v.run->internal.suberror,
+           v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
+    destroy_vm(&v);
+}
+
+static void check_vfpctl(void)
+{
+    struct armkvm_core_regs regs;
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_vfpctl, g_vfpctl_end, 0)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("VFP control: RUN %s, exit %u: CPACR 0x%x, FPEXC 0x%x, FPSID and MVFR0 read: %s, "
+           "d0 through: %s\n", err_name(ret), v.run->exit_reason, regs.usr[6], regs.usr[1],
+           regs.usr[2] && regs.usr[3] ? "yes" : "no",
+           regs.usr[4] == 0x40000000 && regs.usr[5] == 0x40000000 ? "yes" : "no");
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    printf("VFP control, EN off: RUN %s, exit %u, suberror %u, vector %u at +0x%x\n",
            err_name(ret), v.run->exit_reason, v.run->internal.suberror,
            v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
     destroy_vm(&v);
@@ -593,6 +642,7 @@ int main(void)
     check_unmask();
     check_cntv();
     check_vfpsys();
+    check_vfpctl();
     check_timer();
     return 0;
 }
