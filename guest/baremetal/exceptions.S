@@ -2,7 +2,8 @@
  * Guest-handled exceptions: the guest installs its vectors (through armkvm's
  * hypercall, or VBAR where that hypercall is unknown, as under TCG), then takes
  * an SVC and an undefined instruction in its own handlers, which check what
- * the CPU gave them and return. Prints one line per check.
+ * the CPU gave them and return. Prints one line per check. Its sensitive
+ * instructions are sites (common.inc): the same binary runs in isolated mode.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -13,6 +14,7 @@
 	.global	_start
 _start:
 	armkvm_aware
+	patch_sites
 	ldr	sp, =stack_top
 	set_vectors vectors
 
@@ -24,7 +26,7 @@ _start:
 	ldr	r0, =msg_after_und
 	bl	puts
 
-	mrs	r4, cpsr
+	site	REPL_MRS_R4_CPSR, "mrs r4, cpsr"
 	and	r4, r4, #0x1f
 	cmp	r4, #0x13
 	ldreq	r0, =msg_mode_ok
@@ -40,7 +42,7 @@ svc_handler:
 	mov	r6, lr
 	ldr	r4, [lr, #-4]			@ the SVC instruction: its immediate
 	bic	r4, r4, #0xff000000
-	mrs	r5, spsr
+	site	REPL_MRS_R5_SPSR, "mrs r5, spsr"
 	and	r5, r5, #0x1f
 	cmp	r4, #0x42
 	cmpeq	r5, #0x13			@ taken from SVC mode
@@ -48,21 +50,23 @@ svc_handler:
 	ldrne	r0, =msg_svc_bad
 	bl	puts
 	add	r7, r7, #1
-	movs	pc, r6
+	mov	lr, r6
+	site	REPL_SUBS_PC_LR_0, "movs pc, lr"
 
 und_handler:
 	mov	r6, lr
 	ldr	r4, [lr, #-4]			@ lr points past the faulting instruction
 	ldr	r5, =0xe7f000f0
 	cmp	r4, r5
-	mrs	r5, cpsr
+	site	REPL_MRS_R5_CPSR, "mrs r5, cpsr"
 	and	r5, r5, #0x1f
 	cmpeq	r5, #0x1b			@ running in UND mode
 	ldreq	r0, =msg_und_ok
 	ldrne	r0, =msg_und_bad
 	bl	puts
 	add	r7, r7, #1
-	movs	pc, r6
+	mov	lr, r6
+	site	REPL_SUBS_PC_LR_0, "movs pc, lr"
 
 	guest_vectors und=und_handler, svc=svc_handler
 
