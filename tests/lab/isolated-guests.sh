@@ -2,13 +2,27 @@
 # (the guest kernel at the CPU's user mode), the same output required. The unaware guest
 # (no armkvm marker, interrupts masked for good) is refused by privileged mode: isolated
 # mode runs it, and the host keeps its CPU. The guests that turn their MMU on run on
-# shadow page tables, all freed once their VMs are gone; physmap maps the whole physical
-# address space and finds none of the host's memory.
+# shadow page tables, all freed once their VMs are gone and never more than the module's
+# bounds (thrash makes it build far more); physmap maps the whole physical address space and
+# finds none of the host's memory.
 # usage: isolated-guests.sh GUEST.elf...
 status=0
 # Host memory a guest must never see or change (the physmap guest looks for it): 64 MiB of
 # "MAGC", page after page, in the lab's RAM-backed root.
 yes MAGC | tr -d '\n' | head -c 67108864 >/tmp/canary
+# The shadow's size, sampled while the guests run (one VM at a time): never past its bounds.
+p=/sys/module/armkvm/parameters
+bound=$(( $(cat $p/shadow_roots) + $(cat $p/shadow_l2_tables) ))
+rm -f /tmp/stop-watch /tmp/shadow-max
+(
+    max=0
+    while [ ! -e /tmp/stop-watch ]; do
+        t=$(cat $p/shadow_tables)
+        [ "$t" -gt "$max" ] && { max=$t; echo "$max" >/tmp/shadow-max; }
+        sleep 0.02
+    done
+) &
+watcher=$!
 for guest in "$@"; do
     name=${guest%.elf}
     for accel in tcg armkvm,mode=isolated; do
@@ -47,6 +61,11 @@ left=$(tr -d MAGC </tmp/canary | wc -c)
 echo "host canary: $(wc -c </tmp/canary) bytes, $left of them changed"
 [ "$left" = 0 ] || status=1
 rm -f /tmp/canary
+touch /tmp/stop-watch
+wait $watcher
+max=$(cat /tmp/shadow-max 2>/dev/null || echo 0)
+echo "shadow tables at most: $max, within the bound of $bound: $([ "$max" -le "$bound" ] && echo yes || echo no)"
+[ "$max" -le "$bound" ] || status=1
 # Every VM gone: none of their shadow tables left (the module's own count).
 tables=$(cat /sys/module/armkvm/parameters/shadow_tables)
 echo "shadow tables left: $tables, fills made: $(cat /sys/module/armkvm/parameters/shadow_fills)"
