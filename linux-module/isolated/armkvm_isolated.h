@@ -94,6 +94,12 @@ int armkvm_isolated_abort(struct armkvm_vcpu *vcpu, bool fetch, u32 fsr, u32 far
 /* isolated/armkvm_isolated_sensitive.c: the replacement encodings */
 int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn);
 
+/* isolated/armkvm_window.c: armkvm's own pages, the one part of the window in a root */
+struct kmem_cache;
+int armkvm_window_init(struct kmem_cache *l2_cache);
+void armkvm_window_exit(struct kmem_cache *l2_cache);
+void armkvm_window_write(u32 *l1);
+
 /* isolated/armkvm_shadow.c: the shadow page tables the real MMU walks */
 int armkvm_shadow_init(void);
 void armkvm_shadow_exit(void);

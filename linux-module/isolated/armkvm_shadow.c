@@ -15,8 +15,9 @@
  * flushes the TLB, so switching roots costs nothing more. Guest-physical
  * addresses outside RAM are never mapped: their accesses fault, the walk
  * finds them, and they become device accesses. The hypervisor's window
- * (the module area) holds the host's privileged-only entries in every root:
- * guest RAM cannot be mapped there, devices can (every access faults).
+ * (the module area) holds armkvm's own pages, privileged-only, in every root
+ * (armkvm_window.c): guest RAM cannot be mapped there, devices can (every
+ * access faults).
  *
  * Coherence is the guest's TLB maintenance, which traps: TLBIALL drops every
  * root, TLBIASID the roots of that ASID, TLBIMVA(A) the page in every root
@@ -120,13 +121,21 @@ struct armkvm_shadow {
 
 int armkvm_shadow_init(void)
 {
+	int ret;
+
 	armkvm_l2_cache = kmem_cache_create("armkvm_shadow_l2", L2_SIZE, L2_SIZE,
 					    SLAB_ACCOUNT, NULL);
-	return armkvm_l2_cache ? 0 : -ENOMEM;
+	if (!armkvm_l2_cache)
+		return -ENOMEM;
+	ret = armkvm_window_init(armkvm_l2_cache);
+	if (ret)
+		kmem_cache_destroy(armkvm_l2_cache);
+	return ret;
 }
 
 void armkvm_shadow_exit(void)
 {
+	armkvm_window_exit(armkvm_l2_cache);
 	kmem_cache_destroy(armkvm_l2_cache);
 }
 
@@ -228,6 +237,7 @@ static struct armkvm_shadow_root *armkvm_shadow_new_root(struct armkvm_shadow *s
 		kfree(root);
 		return NULL;
 	}
+	armkvm_window_write(root->l1);
 	armkvm_shadow_clean(root->l1, L1_ENTRIES * 4);
 	list_add(&root->link, &s->roots);
 	s->nr_roots++;
@@ -297,7 +307,6 @@ int armkvm_shadow_prepare(struct armkvm_vcpu *vcpu)
 	if (!root)
 		return -ENOMEM;
 	vcpu->shadow->cur = root;
-	armkvm_write_window(root->l1);
 
 	*hw = vcpu->sw.arch.cp15;
 	hw->ttbr0 = virt_to_phys(root->l1) | armkvm_host_ttbr0_attrs();

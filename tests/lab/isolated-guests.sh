@@ -66,6 +66,8 @@ wait $watcher
 max=$(cat /tmp/shadow-max 2>/dev/null || echo 0)
 echo "shadow tables at most: $max, within the bound of $bound: $([ "$max" -le "$bound" ] && echo yes || echo no)"
 [ "$max" -le "$bound" ] || status=1
+# The window in each root: armkvm's own pages only, a handful, not the host's modules.
+echo "window pages in every root: $(cat $p/window_pages)"
 # Every VM gone: none of their shadow tables left (the module's own count).
 tables=$(cat /sys/module/armkvm/parameters/shadow_tables)
 echo "shadow tables left: $tables, fills made: $(cat /sys/module/armkvm/parameters/shadow_fills)"
