@@ -47,6 +47,7 @@ struct armkvm_guest_arch {
 	u32 sctlr;			/* only M is the guest's (struct armkvm_cp15_regs) */
 	u32 vbar;			/* its vector base: ARMKVM_HC_SET_VECTORS */
 	u32 cpacr;			/* isolated mode's virtual CPACR (cp10, cp11 access) */
+	u32 csselr;			/* and CSSELR (which cache CCSIDR describes) */
 	struct armkvm_ctx_cp15 cp15;
 };
 

@@ -31,6 +31,7 @@ static u32 *armkvm_cp15_reg(struct armkvm_vcpu *vcpu, u32 id)
 	switch (id) {
 	case CP15(1, 0, 0, 0):	return &a->sctlr;
 	case CP15(1, 0, 0, 2):	return &a->cpacr;
+	case CP15(0, 2, 0, 0):	return &a->csselr;
 	case CP15(2, 0, 0, 0):	return &a->cp15.ttbr0;
 	case CP15(2, 0, 0, 1):	return &a->cp15.ttbr1;
 	case CP15(2, 0, 0, 2):	return &a->cp15.ttbcr;
@@ -61,10 +62,36 @@ static bool armkvm_cp15_regime(u32 id)
 	return id == CP15(1, 0, 0, 0) || id == CP15(2, 0, 0, 2) || id == CP15(3, 0, 0, 0);
 }
 
+/*
+ * The real CCSIDR of the cache the guest's CSSELR selects: the real CSSELR,
+ * the host's to keep, is set for the read and put back.
+ */
+static u32 armkvm_ccsidr(u32 csselr)
+{
+	unsigned long flags;
+	u32 old, val;
+
+	local_irq_save(flags);
+	asm volatile("mrc p15, 2, %0, c0, c0, 0" : "=r" (old));
+	asm volatile("mcr p15, 2, %0, c0, c0, 0" : : "r" (csselr));
+	isb();
+	asm volatile("mrc p15, 1, %0, c0, c0, 0" : "=r" (val));
+	asm volatile("mcr p15, 2, %0, c0, c0, 0" : : "r" (old));
+	isb();
+	local_irq_restore(flags);
+	return val;
+}
+
 /* Identification registers: the real CPU's, read-only. */
-static bool armkvm_cp15_id(u32 id, u32 *val)
+static bool armkvm_cp15_id(struct armkvm_vcpu *vcpu, u32 id, u32 *val)
 {
 	switch (id) {
+	case CP15(0, 1, 0, 0):
+		*val = armkvm_ccsidr(vcpu->sw.arch.csselr);
+		return true;
+	case CP15(0, 1, 0, 1):
+		asm volatile("mrc p15, 1, %0, c0, c0, 1" : "=r" (*val));	/* CLIDR */
+		return true;
 	case CP15(0, 0, 0, 0):
 		asm volatile("mrc p15, 0, %0, c0, c0, 0" : "=r" (*val));
 		return true;
@@ -214,7 +241,7 @@ int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
 		reg = armkvm_cp15_reg(vcpu, id);
 		if (reg)
 			val = *reg;
-		else if (!armkvm_cp15_id(id, &val))
+		else if (!armkvm_cp15_id(vcpu, id, &val))
 			return 0;
 		*armkvm_vcpu_reg(vcpu, rt) = val;
 	} else {
@@ -223,6 +250,8 @@ int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
 		if (reg) {
 			if (id == CP15(1, 0, 0, 2))
 				val &= CPACR_CP10_CP11;	/* ASEDIS, D32DIS: not enforced, RAZ */
+			if (id == CP15(0, 2, 0, 0))
+				val &= 0xf;		/* Level, InD */
 			if (*reg != val && armkvm_cp15_regime(id))
 				armkvm_shadow_flush(vcpu);
 			*reg = val;
