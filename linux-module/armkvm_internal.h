@@ -229,7 +229,6 @@ int armkvm_mmu_enable(struct armkvm_vcpu *vcpu, u32 ttbr0, u32 ttbcr, u32 dacr);
 int armkvm_guest_translate(struct armkvm_vcpu *vcpu, u32 va, u32 *pa);
 int armkvm_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
 int armkvm_privileged_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
-void armkvm_write_window(u32 *table);
 bool armkvm_guest_mmu_on(const struct armkvm_vcpu *vcpu);
 bool armkvm_mmu_is_device_abort(struct armkvm_vcpu *vcpu, u32 dfsr, u32 dfar, u32 *pa);
 void armkvm_mmu_take_fault(struct armkvm_vcpu *vcpu);

@@ -36,12 +36,20 @@ struct armkvm_user_memory {
 	struct armkvm_user_slot slots[ARMKVM_USER_SLOTS];
 };
 
+/* What the process wrote to a page (a kernel image), cleaned to the point of unification. */
+static void armkvm_page_to_pou(struct page *page)
+{
+	void *p = kmap_local_page(page);
+
+	flush_icache_range((unsigned long)p, (unsigned long)p + PAGE_SIZE);
+	kunmap_local(p);
+}
+
 /* A slot's page at index i, pinned now if it was not: its address space is the caller's. */
 static struct page *armkvm_slot_page(struct armkvm_user_memory *um, struct armkvm_user_slot *s,
 				     unsigned long i)
 {
 	struct page *page = READ_ONCE(s->pages[i]);
-	void *p;
 
 	if (page)
 		return page;
@@ -50,10 +58,8 @@ static struct page *armkvm_slot_page(struct armkvm_user_memory *um, struct armkv
 	if (pin_user_pages_fast(s->uaddr + i * PAGE_SIZE, 1, FOLL_WRITE | FOLL_LONGTERM,
 				&page) != 1)
 		return ERR_PTR(-EFAULT);
-	/* What the process wrote (a kernel image) reaches the guest's instruction fetches. */
-	p = kmap_local_page(page);
-	flush_icache_range((unsigned long)p, (unsigned long)p + PAGE_SIZE);
-	kunmap_local(p);
+	/* What the process wrote reaches the guest's instruction fetches. */
+	armkvm_page_to_pou(page);
 	armkvm_icache_inval_all();
 	if (cmpxchg(&s->pages[i], NULL, page)) {
 		/* Another vCPU pinned it first. */
@@ -130,13 +136,9 @@ void armkvm_guest_ram_sync(struct armkvm_vm *vm)
 		n = s->size >> PAGE_SHIFT;
 		for (i = 0; i < n; i++) {
 			struct page *page = READ_ONCE(s->pages[i]);
-			void *p;
 
-			if (!page)
-				continue;
-			p = kmap_local_page(page);
-			flush_icache_range((unsigned long)p, (unsigned long)p + PAGE_SIZE);
-			kunmap_local(p);
+			if (page)
+				armkvm_page_to_pou(page);
 			if (!(i % 256))
 				cond_resched();
 		}

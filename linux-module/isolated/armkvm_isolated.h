@@ -102,6 +102,7 @@ void armkvm_window_write(u32 *l1);
 
 /* isolated/armkvm_shadow.c: the shadow page tables the real MMU walks */
 int armkvm_shadow_init(void);
+void armkvm_shadow_clean(const void *p, size_t len);
 void armkvm_shadow_exit(void);
 void armkvm_shadow_release(struct armkvm_vcpu *vcpu);
 int armkvm_shadow_prepare(struct armkvm_vcpu *vcpu);

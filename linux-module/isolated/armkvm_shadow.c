@@ -144,7 +144,7 @@ void armkvm_shadow_exit(void)
  * point of unification (cores whose walks snoop the data cache need none,
  * the others do); the entry's barriers finish it.
  */
-static void armkvm_shadow_clean(const void *p, size_t len)
+void armkvm_shadow_clean(const void *p, size_t len)
 {
 	unsigned long a = (unsigned long)p & ~31ul, end = (unsigned long)p + len;
 

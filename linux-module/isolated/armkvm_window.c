@@ -37,15 +37,6 @@ static unsigned int window_pages;
 module_param(window_pages, uint, 0444);
 MODULE_PARM_DESC(window_pages, "isolated mode: pages of the hypervisor's window in every shadow root (read-only)");
 
-static void armkvm_clean(const void *p, size_t len)
-{
-	unsigned long a = (unsigned long)p & ~31ul, end = (unsigned long)p + len;
-
-	for (; a < end; a += 32)
-		asm volatile("mcr p15, 0, %0, c7, c11, 1" : : "r" (a) : "memory");	/* DCCMVAU */
-	dsb(ishst);
-}
-
 /* Map [start, end) as the host maps it: small pages under a host second-level table only. */
 static int armkvm_window_map(struct kmem_cache *l2_cache, unsigned long start, unsigned long end)
 {
@@ -110,7 +101,7 @@ int armkvm_window_init(struct kmem_cache *l2_cache)
 	}
 	for (i = 0; i < WINDOW_MBS; i++)
 		if (armkvm_window_l2[i])
-			armkvm_clean(armkvm_window_l2[i], L2_SIZE);
+			armkvm_shadow_clean(armkvm_window_l2[i], L2_SIZE);
 	return 0;
 }
 
@@ -118,5 +109,5 @@ int armkvm_window_init(struct kmem_cache *l2_cache)
 void armkvm_window_write(u32 *l1)
 {
 	memcpy(&l1[WINDOW_FIRST_MB], armkvm_window_l1, sizeof(armkvm_window_l1));
-	armkvm_clean(&l1[WINDOW_FIRST_MB], sizeof(armkvm_window_l1));
+	armkvm_shadow_clean(&l1[WINDOW_FIRST_MB], sizeof(armkvm_window_l1));
 }

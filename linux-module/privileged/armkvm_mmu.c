@@ -135,7 +135,7 @@ static u32 *armkvm_regime_table(struct armkvm_vm *vm, const struct armkvm_ctx_cp
  * ends of what the switch uses first. The MMU's walker reads the
  * table: clean what changed.
  */
-void armkvm_write_window(u32 *table)
+static void armkvm_write_window(u32 *table)
 {
 	const u32 *host = (const u32 *)current->active_mm->pgd;
 	bool changed = false;
