@@ -70,6 +70,11 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 		r[1] = vcpu->vm->ram_hpa;
 		r[2] = vcpu->vm->ram_gpa;
 		return true;
+	case ARMKVM_HC_PV_IRQ:
+		if (vcpu->vm->ops != &armkvm_isolated_ops)
+			break;
+		r[0] = armkvm_isolated_pv_irq(vcpu, r[1]) ? ARMKVM_HC_INVALID_PARAMETERS : 0;
+		return true;
 	case ARMKVM_HC_MMU_ENABLE:
 		if (vcpu->vm->ops != &armkvm_privileged_ops)
 			break;
@@ -79,7 +84,7 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 	default:
 		return false;
 	}
-	/* Host-physical addresses and running on the guest's own table: privileged mode's. */
+	/* Host-physical addresses and the guest's own table: privileged mode's; PV_IRQ isolated's. */
 	r[0] = ARMKVM_HC_NOT_SUPPORTED;
 	return true;
 }

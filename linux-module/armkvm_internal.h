@@ -48,6 +48,7 @@ struct armkvm_guest_arch {
 	u32 vbar;			/* its vector base: ARMKVM_HC_SET_VECTORS */
 	u32 cpacr;			/* isolated mode's virtual CPACR (cp10, cp11 access) */
 	u32 csselr;			/* and CSSELR (which cache CCSIDR describes) */
+	u32 teecr;			/* and ThumbEE's TEECR (XED) */
 	struct armkvm_ctx_cp15 cp15;
 };
 
@@ -124,12 +125,14 @@ struct armkvm_mode_ops {
 
 extern const struct armkvm_mode_ops armkvm_privileged_ops;
 extern const struct armkvm_mode_ops armkvm_isolated_ops;
+int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa);
 
 /* privileged/armkvm_privileged.c: the world switch, for every mode that runs on it */
 int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector);
 
 /* isolated/armkvm_isolated_cp15.c: the virtual CP15 */
 int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn);
+int armkvm_isolated_cp14(struct armkvm_vcpu *vcpu, u32 insn);
 
 struct armkvm_vm {
 	const struct armkvm_mode_ops *ops;
@@ -206,7 +209,19 @@ struct armkvm_vcpu {
 	struct armkvm_mmio mmio;	/* the device access in flight */
 	enum armkvm_pending pending;	/* never read from the shared run page */
 	struct armkvm_shadow *shadow;	/* isolated mode: the shadow page tables */
+	struct page *pv_irq_page;	/* isolated mode: the guest's virtual CPSR.I */
+	u32 pv_irq_offset;
 };
+
+/*
+ * The guest has vectors to take exceptions at: a base it named (privileged
+ * mode's ARMKVM_HC_SET_VECTORS, isolated mode's VBAR) or isolated mode's
+ * high vectors (SCTLR.V; privileged mode's sctlr holds only M).
+ */
+static inline bool armkvm_has_vectors(const struct armkvm_vcpu *vcpu)
+{
+	return vcpu->sw.arch.vbar || (vcpu->sw.arch.sctlr & SCTLR_V);
+}
 
 int armkvm_check_host(void);
 long armkvm_create_vm(struct file *filp, void __user *argp);

@@ -145,7 +145,7 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 		}
 
 		irq_line = armkvm_irq_line(vcpu);
-		if (irq_line && vcpu->sw.arch.vbar && !(vcpu->sw.guest.cpsr & PSR_I_BIT))
+		if (irq_line && armkvm_has_vectors(vcpu) && !(vcpu->sw.guest.cpsr & PSR_I_BIT))
 			armkvm_inject_irq(vcpu);
 
 		ret = ops->prepare(vcpu);

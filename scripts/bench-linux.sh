@@ -2,10 +2,10 @@
 # The Linux guest benchmark (figures, not a test): in one lab boot, the time from QEMU's start
 # to the guest's user space, and a CPU-bound, a syscall-bound and a fork-bound workload
 # (tests/lab/guest-workload.c "bench") natively on the lab host, in our Linux guest under
-# -accel armkvm (privileged mode) and under -accel tcg; then the ratios. Twice: on the wall
-# clock, and in a second boot with -icount shift=0, where time is instructions executed (one
-# per ns), free of the emulated lab's uneven cost per instruction and of the build machine's
-# load. docs/benchmarks.md records the results.
+# -accel armkvm in privileged and in isolated mode, and under -accel tcg; then the ratios.
+# Twice: on the wall clock, and in a second boot with -icount shift=0, where time is
+# instructions executed (one per ns), free of the emulated lab's uneven cost per instruction
+# and of the build machine's load. docs/benchmarks.md records the results.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,14 +18,17 @@ cmd='
 now_ms() { awk "{ printf \"%d\n\", \$1 * 1000 }" /proc/uptime; }
 ./workload bench >/dev/null        # each figure is a second run, translated code warm
 ./workload bench | sed "s/^figure: /figure: native: /"
-# The third boot only counts exits (QMP on a pipe: the vCPU'"'"'s statistics at each figure
-# line); its QMP traffic disturbs the timing, so its times are not figures.
-for run in armkvm tcg stats; do
+# The last two boots only count exits (QMP on a pipe: the vCPU'"'"'s statistics at each figure
+# line); their QMP traffic disturbs the timing, so their times are not figures.
+for run in armkvm isolated tcg stats istats; do
     accel=armkvm,mode=privileged qmp=
-    [ $run = tcg ] && accel=tcg
-    if [ $run = stats ]; then
+    case $run in
+    tcg) accel=tcg ;;
+    isolated|istats) accel=armkvm,mode=isolated ;;
+    esac
+    if [ $run = stats ] || [ $run = istats ]; then
         rm -f /tmp/qmp.in /tmp/qmp.out; mkfifo /tmp/qmp.in /tmp/qmp.out
-        cat /tmp/qmp.out >/tmp/qmp.log &
+        cat /tmp/qmp.out >/tmp/qmp-$run.log &
         qmp="-chardev pipe,id=qmp,path=/tmp/qmp -mon chardev=qmp,mode=control"
     fi
     t0=$(now_ms)
@@ -45,7 +48,8 @@ for run in armkvm tcg stats; do
     done
     }
 done
-sed "s/^/qmp: /" /tmp/qmp.log'
+sed "s/^/qmp: armkvm: /" /tmp/qmp-stats.log
+sed "s/^/qmp: isolated: /" /tmp/qmp-istats.log'
 
 # One lab boot ($1: wall or icount): figures, exits per workload, ratios.
 bench_boot() {
@@ -54,21 +58,23 @@ ARMKVM_LAB_DIR=$lab "$ARMKVM_TOP/lab/run" $([ "$clock" = icount ] && echo --icou
     --timeout 1800 --file "$kernel:zImage" --file "$out/initrd.cpio.gz:initrd" \
     --file "$out/workload:workload" -- "$cmd" >"$lab_txt"
 echo "== $clock clock"
-grep "^figure:" "$lab_txt" | grep -v "^figure: stats:" | tee "$figures"
+grep "^figure:" "$lab_txt" | grep -v "^figure: i\\?stats:" | tee "$figures"
 
 # Exits per workload: the differences between the vCPU's statistics before and after each.
 python3 - "$lab_txt" <<'PY' | tee -a "$figures"
 import re, sys
-snaps = []
+snaps = {"armkvm": [], "isolated": []}
 for line in open(sys.argv[1]):
-    if line.startswith("qmp: ") and "provider: armkvm" in line:
-        text = line[5:].replace("\\r\\n", "\n")
-        snaps.append({m[0]: int(m[1]) for m in re.findall(r"([a-z-]+)[^:\n]*: (\d+)", text)})
-for name, a, b in zip(("cpu", "syscall", "fork"), snaps, snaps[1:]):
-    diff = ", ".join("%s %d" % (k, b[k] - a.get(k, 0)) for k in b
-                     if k != "guest-ns" and b[k] != a.get(k, 0))
-    in_guest = (b.get("guest-ns", 0) - a.get("guest-ns", 0)) / 1e6
-    print("figure: armkvm: during %s: %s; in the guest %.0f ms" % (name, diff, in_guest))
+    m = re.match(r"qmp: (armkvm|isolated): (.*)", line)
+    if m and "provider: armkvm" in line:
+        text = m[2].replace("\\r\\n", "\n")
+        snaps[m[1]].append({k: int(v) for k, v in re.findall(r"([a-z-]+)[^:\n]*: (\d+)", text)})
+for mode, s in snaps.items():
+    for name, a, b in zip(("cpu", "syscall", "fork"), s, s[1:]):
+        diff = ", ".join("%s %d" % (k, b[k] - a.get(k, 0)) for k in b
+                         if k != "guest-ns" and b[k] != a.get(k, 0))
+        in_guest = (b.get("guest-ns", 0) - a.get("guest-ns", 0)) / 1e6
+        print("figure: %s: during %s: %s; in the guest %.0f ms" % (mode, name, diff, in_guest))
 PY
 
 # Ratios: guest/native (higher is better: native time / guest time) and guest/TCG speed-up.
@@ -77,9 +83,12 @@ awk '/^figure: [a-z]+: workload/ { t[$2 $4] = $(NF - 1) }
          split("cpu: syscall: fork:", ws, " ")
          for (i = 1; i <= 3; i++) {
              k = ws[i]
-             n = t["native:" k]; a = t["armkvm:" k]; g = t["tcg:" k]
-             if (a > 0 && g > 0)
-                 printf "figure: %s guest/native %.2f, guest/TCG speed-up %.1fx\n", k, n / a, g / a
+             n = t["native:" k]; g = t["tcg:" k]
+             for (m = 1; m <= 2; m++) {
+                 mode = m == 1 ? "armkvm" : "isolated"; a = t[mode ":" k]
+                 if (a > 0 && g > 0)
+                     printf "figure: %s %s guest/native %.2f, guest/TCG speed-up %.1fx\n", mode, k, n / a, g / a
+             }
          }
      }' "$figures"
 }

@@ -237,6 +237,14 @@ struct armkvm_run {
  * its sensitive instructions for isolated mode by it (docs/isolated-mode.md).
  */
 #define ARMKVM_HC_GET_MODE		0x86000007
+/*
+ * Isolated mode: r1 = the guest-physical address (8-byte aligned, in RAM) of
+ * the two words that keep the virtual CPSR.I ("masked", the guest's) and
+ * "pending" (armkvm's), so that masking interrupts does not trap
+ * (docs/isolated-mode.md, "Paravirtual interrupt flags"). r0 = 0, or
+ * ARMKVM_HC_INVALID_PARAMETERS; ARMKVM_HC_NOT_SUPPORTED in privileged mode.
+ */
+#define ARMKVM_HC_PV_IRQ		0x86000008
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;

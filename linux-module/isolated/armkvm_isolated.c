@@ -78,6 +78,7 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 		v->cpsr &= ~PSR_IT_MASK;	/* an IT state is Thumb's only */
 	v->timer.cntkctl = armkvm_real_cntkctl(vcpsr, vcntkctl);
 	v->vfp.fpexc = armkvm_isolated_real_fpexc(vcpu, vcpsr);
+	armkvm_isolated_pv_put(vcpu, vcpsr, irq_line);
 	/* Never the fast path: it would enter the guest's vectors at PL1. */
 	vcpu->sw.fwd_vectors = 0;
 	vcpu->sw.fwd_vbar = 0;
@@ -102,7 +103,8 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
 					    (u32 []){ *vector, vcpu->sw.exit_lr });
 	}
 	memcpy(v->bank, banks, sizeof(banks));
-	v->cpsr = (v->cpsr & REAL_CPSR_BITS) | (vcpsr & ~REAL_CPSR_BITS);
+	v->cpsr = (v->cpsr & REAL_CPSR_BITS) |
+		  (armkvm_isolated_pv_get(vcpu, vcpsr) & ~REAL_CPSR_BITS);
 	cur = armkvm_mode_bank(v, v->cpsr);
 	if (cur) {
 		cur->sp = v->usr[13];
@@ -119,7 +121,7 @@ static int armkvm_isolated_enter(struct armkvm_vcpu *vcpu, bool irq_line, int *v
  */
 static int armkvm_isolated_reflect(struct armkvm_vcpu *vcpu, int vector)
 {
-	if (vcpu->sw.arch.vbar || (vcpu->sw.arch.sctlr & SCTLR_V))
+	if (armkvm_has_vectors(vcpu))
 		return armkvm_reflect_exception(vcpu, vector, vcpu->sw.exit_lr);
 	return armkvm_exit_unhandled(vcpu, vector);
 }
@@ -139,7 +141,7 @@ int armkvm_isolated_abort(struct armkvm_vcpu *vcpu, bool fetch, u32 fsr, u32 far
 	hw->dfar = fetch ? c->dfar : far;
 	hw->ifsr = fetch ? fsr : c->ifsr;
 	hw->ifar = fetch ? far : c->ifar;
-	if (vcpu->sw.arch.vbar || (vcpu->sw.arch.sctlr & SCTLR_V))
+	if (armkvm_has_vectors(vcpu))
 		return armkvm_reflect_exception(vcpu, vector, lr);
 	return armkvm_exit_unhandled(vcpu, vector);
 }
@@ -178,7 +180,7 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 	if (ret >= 0)
 		return ret;
 	if (ret == -ENOENT) {
-		if (armkvm_isolated_cp15(vcpu, insn))
+		if (armkvm_isolated_cp15(vcpu, insn) || armkvm_isolated_cp14(vcpu, insn))
 			return 1;
 		ret = armkvm_isolated_vfp_sys(vcpu, insn);
 		if (ret >= 0)
@@ -257,6 +259,7 @@ static void armkvm_isolated_init_vcpu(struct armkvm_vcpu *vcpu)
 static void armkvm_isolated_release_vcpu(struct armkvm_vcpu *vcpu)
 {
 	hrtimer_cancel(&vcpu->irq_window_poll);
+	armkvm_isolated_pv_release(vcpu);
 	armkvm_shadow_release(vcpu);
 }
 

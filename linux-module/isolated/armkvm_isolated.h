@@ -94,6 +94,11 @@ int armkvm_isolated_abort(struct armkvm_vcpu *vcpu, bool fetch, u32 fsr, u32 far
 /* isolated/armkvm_isolated_sensitive.c: the replacement encodings */
 int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn);
 
+/* armkvm_isolated_pv.c */
+void armkvm_isolated_pv_release(struct armkvm_vcpu *vcpu);
+void armkvm_isolated_pv_put(struct armkvm_vcpu *vcpu, u32 vcpsr, bool irq_line);
+u32 armkvm_isolated_pv_get(struct armkvm_vcpu *vcpu, u32 vcpsr);
+
 /* isolated/armkvm_window.c: armkvm's own pages, the one part of the window in a root */
 struct kmem_cache;
 int armkvm_window_init(struct kmem_cache *l2_cache);

@@ -82,7 +82,19 @@ static u32 armkvm_ccsidr(u32 csselr)
 	return val;
 }
 
-/* Identification registers: the real CPU's, read-only. */
+/* A feature register of c0 (opc1 0): the real CPU's. */
+#define ARMKVM_MRC_ID(crm, opc2) ({						\
+	u32 __v;								\
+	asm volatile("mrc p15, 0, %0, c0, c" #crm ", " #opc2 : "=r" (__v));	\
+	__v;									\
+})
+
+/*
+ * Identification registers: the real CPU's, read-only, but for MPIDR (one
+ * CPU) and the implementation-defined TCMTR, TLBTR and AIDR (no TCM, no
+ * lockdown, nothing); and the two control registers a guest may write but
+ * not change, ACTLR (the host's coherency and errata bits) and FCSEIDR.
+ */
 static bool armkvm_cp15_id(struct armkvm_vcpu *vcpu, u32 id, u32 *val)
 {
 	switch (id) {
@@ -101,11 +113,61 @@ static bool armkvm_cp15_id(struct armkvm_vcpu *vcpu, u32 id, u32 *val)
 	case CP15(0, 0, 0, 5):
 		*val = 0x80000000u;	/* MPIDR: one CPU, multiprocessor format */
 		return true;
-	case CP15(0, 0, 1, 0):
-		asm volatile("mrc p15, 0, %0, c0, c1, 0" : "=r" (*val));	/* ID_PFR0 */
+	case CP15(0, 0, 0, 2):	/* TCMTR */
+	case CP15(0, 0, 0, 3):	/* TLBTR: unified TLB, no lockable entries */
+	case CP15(0, 1, 0, 7):	/* AIDR */
+		*val = 0;
 		return true;
-	case CP15(0, 0, 1, 1):
-		asm volatile("mrc p15, 0, %0, c0, c1, 1" : "=r" (*val));	/* ID_PFR1 */
+	case CP15(1, 0, 0, 1):	/* ACTLR: the real one; writes ignored */
+		asm volatile("mrc p15, 0, %0, c1, c0, 1" : "=r" (*val));
+		return true;
+	case CP15(13, 0, 0, 0):	/* FCSEIDR: no FCSE (ARMv7 may have none); writes ignored */
+		*val = 0;
+		return true;
+	case CP15(0, 0, 0, 6):	/* REVIDR: an alias of MIDR where not implemented */
+		asm volatile("mrc p15, 0, %0, c0, c0, 6" : "=r" (*val));
+		return true;
+	case CP15(0, 0, 1, 0):	/* ID_PFR0 */
+		*val = ARMKVM_MRC_ID(1, 0);
+		return true;
+	case CP15(0, 0, 1, 1):	/* ID_PFR1 */
+		*val = ARMKVM_MRC_ID(1, 1);
+		return true;
+	case CP15(0, 0, 1, 2):	/* ID_DFR0 */
+		*val = ARMKVM_MRC_ID(1, 2);
+		return true;
+	case CP15(0, 0, 1, 3):	/* ID_AFR0 */
+		*val = ARMKVM_MRC_ID(1, 3);
+		return true;
+	case CP15(0, 0, 1, 4):	/* ID_MMFR0 */
+		*val = ARMKVM_MRC_ID(1, 4);
+		return true;
+	case CP15(0, 0, 1, 5):	/* ID_MMFR1 */
+		*val = ARMKVM_MRC_ID(1, 5);
+		return true;
+	case CP15(0, 0, 1, 6):	/* ID_MMFR2 */
+		*val = ARMKVM_MRC_ID(1, 6);
+		return true;
+	case CP15(0, 0, 1, 7):	/* ID_MMFR3 */
+		*val = ARMKVM_MRC_ID(1, 7);
+		return true;
+	case CP15(0, 0, 2, 0):	/* ID_ISAR0 */
+		*val = ARMKVM_MRC_ID(2, 0);
+		return true;
+	case CP15(0, 0, 2, 1):	/* ID_ISAR1 */
+		*val = ARMKVM_MRC_ID(2, 1);
+		return true;
+	case CP15(0, 0, 2, 2):	/* ID_ISAR2 */
+		*val = ARMKVM_MRC_ID(2, 2);
+		return true;
+	case CP15(0, 0, 2, 3):	/* ID_ISAR3 */
+		*val = ARMKVM_MRC_ID(2, 3);
+		return true;
+	case CP15(0, 0, 2, 4):	/* ID_ISAR4 */
+		*val = ARMKVM_MRC_ID(2, 4);
+		return true;
+	case CP15(0, 0, 2, 5):	/* ID_ISAR5 */
+		*val = ARMKVM_MRC_ID(2, 5);
 		return true;
 	default:
 		return false;
@@ -186,6 +248,9 @@ static bool armkvm_cp15_op(struct armkvm_vcpu *vcpu, u32 id, u32 val)
 		asm volatile("mcr p15, 0, %0, c7, c14, 2" : : "r" (val) : "memory");
 		dsb(sy);
 		return true;
+	case CP15(1, 0, 0, 1):	/* ACTLR */
+	case CP15(13, 0, 0, 0):	/* FCSEIDR */
+		return true;
 	case CP15(7, 0, 5, 4):	/* CP15ISB */
 		isb();
 		return true;
@@ -258,6 +323,29 @@ int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
 		} else if (!armkvm_cp15_op(vcpu, id, val)) {
 			return 0;
 		}
+	}
+	vcpu->sw.guest.pc += 4;
+	return 1;
+}
+
+/*
+ * A32 MRC/MCR p14 from a virtual privileged mode: the one CP14 register a
+ * kernel sets up, ThumbEE's TEECR (Linux's __v7_setup sets XED), virtual.
+ * XED is not enforced on the guest's user mode: TEEHBR stays reachable
+ * there, as it is to any host process. Returns 1 (done) or 0 (not one).
+ */
+int armkvm_isolated_cp14(struct armkvm_vcpu *vcpu, u32 insn)
+{
+	unsigned int rt = (insn >> 12) & 0xf;
+
+	/* MRC/MCR p14, 6, Rt, c0, c0, 0 (TEECR); never with pc. */
+	if ((insn & 0x0fef0fff) != 0x0ec00e10 || rt == 15)
+		return 0;
+	if (armkvm_cond_passed(insn >> 28, vcpu->sw.guest.cpsr)) {
+		if (insn & BIT(20))
+			*armkvm_vcpu_reg(vcpu, rt) = vcpu->sw.arch.teecr;
+		else
+			vcpu->sw.arch.teecr = *armkvm_vcpu_reg(vcpu, rt) & 1;
 	}
 	vcpu->sw.guest.pc += 4;
 	return 1;

@@ -17,6 +17,14 @@
  *   5            RFE{IA,IB,DA,DB} Rn{!}        [8:6] P U W, [3:0] Rn
  *   6            SRS{IA,IB,DA,DB} sp{!}, #mode [8:6] P U W, [2:0] mode as CPS's
  *
+ * What does not fit ("Format O": conditional sites, LDM/STM of user
+ * registers, LDM's exception return) becomes a branch to a
+ * stub: UDF #0xb000, the original, a branch back to the site + 4. The branch
+ * has checked the condition; the module does the original as if it stood at
+ * the site (a fault is the site's, where the guest's exception table looks)
+ * and resumes after it unless it wrote pc. UDF #0xb100 is the paravirtual interrupt flags' unmask with an
+ * interrupt pending (armkvm_isolated_pv.c): the run loop injects it.
+ *
  * From the virtual user mode they are undefined, as any UDF: the caller
  * reflects them. A mode the virtual CPU cannot be in (FIQ, Hyp, Monitor,
  * reserved) is refused (-EINVAL: ARMKVM_INTERNAL_UNSUPPORTED_INSN), and so
@@ -25,6 +33,7 @@
  *
  * Copyright (c) 2026 The armkvm developers
  */
+#include <linux/bitops.h>
 #include <linux/kernel.h>
 #include <asm/ptrace.h>
 
@@ -35,6 +44,8 @@
 #define UDF_A32			0xe7f000f0u
 #define FORMAT_I_FIRST		0xa000u
 #define FORMAT_I_LAST		0xafffu
+#define FORMAT_O		0xb000u
+#define PV_IRQ_WINDOW		0xb100u
 
 /* The PSR bits each MSR field byte writes: T, J and IT are never written by MSR. */
 #define PSR_FIELD_F		0xf8000000u	/* N Z C V Q */
@@ -189,6 +200,122 @@ static int armkvm_srs(struct armkvm_vcpu *vcpu, u32 ops)
 }
 
 /*
+ * LDM/STM with ^ (A1: cond 100 P U 1 W L Rn list): without pc, the user
+ * mode's registers, no writeback; LDM with pc, an exception return: the
+ * current mode's registers, then CPSR from SPSR.
+ */
+static int armkvm_ldm_stm_user(struct armkvm_vcpu *vcpu, u32 insn)
+{
+	struct armkvm_context *v = &vcpu->sw.guest;
+	bool load = insn & BIT(20), wback = insn & BIT(21);
+	bool p = insn & BIT(24), u = insn & BIT(23);
+	u32 list = insn & 0xffff, rn = (insn >> 16) & 0xf, n = hweight16(list);
+	bool eret = load && (list & BIT(15));
+	u32 base, addr, vals[16], *spsr = armkvm_virtual_spsr(v), pc = 0;
+	unsigned int i, k;
+	int ret;
+
+	if (rn == 15 || !n || !spsr || (!eret && (wback || (list & BIT(15)))) ||
+	    (wback && (list & BIT(rn))))
+		return -EINVAL;
+	base = *armkvm_vcpu_reg(vcpu, rn);
+	addr = u ? base + (p ? 4 : 0) : base - 4 * n + (p ? 0 : 4);
+	for (i = 0, k = 0; i < 16; i++) {
+		if (!(list & BIT(i)))
+			continue;
+		if (!load)
+			vals[k] = v->usr[i];
+		if (!armkvm_word(vcpu, addr + 4 * k, !load, &vals[k], &ret))
+			return ret;
+		k++;
+	}
+	if (!load) {
+		v->pc += 4;
+		return 1;
+	}
+	if (eret && (!armkvm_guest_mode_ok(*spsr) || (*spsr & PSR_J_BIT)))
+		return -EINVAL;
+	if (wback)
+		*armkvm_vcpu_reg(vcpu, rn) = u ? base + 4 * n : base - 4 * n;
+	for (i = 0, k = 0; i < 16; i++) {
+		if (!(list & BIT(i)))
+			continue;
+		if (i == 15)
+			pc = vals[k];
+		else if (eret)
+			*armkvm_vcpu_reg(vcpu, i) = vals[k];
+		else
+			v->usr[i] = vals[k];
+		k++;
+	}
+	if (!eret) {
+		v->pc += 4;
+		return 1;
+	}
+	v->cpsr = *spsr;
+	v->pc = pc & ((v->cpsr & PSR_T_BIT) ? ~1u : ~3u);
+	return 1;
+}
+
+/*
+ * The Format I trap for an A32 instruction (as the guest's boot patcher
+ * computes it), or 0 if its operands do not fit one.
+ */
+static u32 armkvm_format_i_of(u32 insn)
+{
+	static const u8 cps_mode[32] = {
+		[0x10] = 0 | 8, [0x11] = 1 | 8, [0x12] = 2 | 8, [0x13] = 3 | 8,
+		[0x17] = 4 | 8, [0x1b] = 5 | 8, [0x1f] = 6 | 8,
+	};
+	u32 mode;
+
+	if ((insn & 0xfff1fe20) == 0xf1000000) {		/* CPS */
+		mode = (insn & BIT(17)) ? cps_mode[insn & 0x1f] : 0;
+		if ((insn & BIT(17)) && !mode)
+			return 0;
+		return 0xa000 | 3 << 9 | ((insn >> 18) & 3) << 7 | ((insn >> 6) & 7) << 4 | mode;
+	}
+	if (insn >> 28 == 0xf)
+		return 0;
+	if ((insn & 0x0fbf0fff) == 0x010f0000)			/* MRS Rd, CPSR/SPSR */
+		return 0xa000 | ((insn >> 22) & 1) << 4 | ((insn >> 12) & 0xf);
+	if ((insn & 0x0fb0fff0) == 0x0120f000)			/* MSR <psr>_<mask>, Rn */
+		return 0xa000 | 1 << 9 | ((insn >> 22) & 1) << 8 | ((insn >> 16) & 0xf) << 4 |
+		       (insn & 0xf);
+	if ((insn & 0x0fbfff00) == 0x0321f000)			/* MSR <psr>_c, #imm8 */
+		return 0xa000 | 2 << 9 | ((insn >> 22) & 1) << 8 | (insn & 0xff);
+	if ((insn & 0x0fffff00) == 0x025ef000)			/* SUBS pc, lr, #imm8 */
+		return 0xa000 | 4 << 9 | (insn & 0xff);
+	if ((insn & 0x0fffffff) == 0x01b0f00e)			/* MOVS pc, lr */
+		return 0xa000 | 4 << 9;
+	return 0;
+}
+
+static int armkvm_format_i(struct armkvm_vcpu *vcpu, u32 imm16);
+
+/*
+ * A Format O stub at pc: its original follows, then B site + 4. The
+ * original is done as if it stood at the site.
+ */
+static int armkvm_format_o(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_context *v = &vcpu->sw.guest;
+	u32 orig, back, imm16;
+
+	if (armkvm_fetch_insn(vcpu, v->pc + 4, &orig) ||
+	    armkvm_fetch_insn(vcpu, v->pc + 8, &back) || (back & 0xff000000) != 0xea000000)
+		return -EINVAL;
+	/* B's target is its address + 8 + imm24 * 4: the site + 4. */
+	v->pc = v->pc + 8 + 8 + ((s32)(back << 8) >> 6) - 4;
+	imm16 = armkvm_format_i_of(orig);
+	if (imm16)
+		return armkvm_format_i(vcpu, imm16);
+	if ((orig & 0x0e400000) == 0x08400000)
+		return armkvm_ldm_stm_user(vcpu, orig);
+	return -EINVAL;
+}
+
+/*
  * The replacement encoding insn from a virtual privileged mode: what the run
  * loop returns (1 done; 0 to userspace, a data abort without vectors),
  * -EINVAL (refused), or -ENOENT (a UDF of another range: the guest's own
@@ -196,13 +323,30 @@ static int armkvm_srs(struct armkvm_vcpu *vcpu, u32 ops)
  */
 int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn)
 {
+	u32 imm16 = ((insn >> 4) & 0xfff0) | (insn & 0xf);
+
+	if ((insn & UDF_MASK) != UDF_A32)
+		return -ENOENT;
+	if (imm16 == FORMAT_O)
+		return armkvm_format_o(vcpu);
+	if (imm16 == PV_IRQ_WINDOW) {
+		/* The run loop takes the interrupt before the next instruction. */
+		vcpu->sw.guest.pc += 4;
+		return 1;
+	}
+	if (imm16 < FORMAT_I_FIRST || imm16 > FORMAT_I_LAST)
+		return -ENOENT;
+	return armkvm_format_i(vcpu, imm16);
+}
+
+/* Format I: the operation imm16[11:9] with the operands imm16[8:0]. */
+static int armkvm_format_i(struct armkvm_vcpu *vcpu, u32 imm16)
+{
 	struct armkvm_context *v = &vcpu->sw.guest;
-	u32 imm16 = ((insn >> 4) & 0xfff0) | (insn & 0xf), ops = imm16 & 0x1ff;
+	u32 ops = imm16 & 0x1ff;
 	bool spsr = ops & BIT(8);
 	u32 *psr;
 
-	if ((insn & UDF_MASK) != UDF_A32 || imm16 < FORMAT_I_FIRST || imm16 > FORMAT_I_LAST)
-		return -ENOENT;
 	switch ((imm16 >> 9) & 7) {
 	case 0:
 		psr = (ops & BIT(4)) ? armkvm_virtual_spsr(v) : &v->cpsr;

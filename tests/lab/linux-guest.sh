@@ -1,18 +1,22 @@
-# In the lab: our Linux guest under -accel armkvm,mode=privileged. It boots to
-# its initramfs, runs the workloads (their lines are checked here and, under
-# TCG, by tests/boot: the same expected lines), powers off; meanwhile a host
-# process keeps 20 ms deadlines. Then reboot (QEMU exits), three reboots that
-# reset the machine, and a panic reported over QMP.
-# usage: linux-guest.sh STRESS_SECONDS
+# In the lab: our Linux guest under -accel armkvm,mode=MODE (privileged by
+# default, or isolated). It boots to its initramfs, runs the workloads (their
+# lines are checked here and, under TCG, by tests/boot: the same expected
+# lines), powers off; meanwhile a host process keeps 20 ms deadlines. Then
+# reboot (QEMU exits), REBOOTS reboots (3) that reset the machine, each boot
+# running the workloads, and a panic reported over QMP. LIMIT (200 s) bounds
+# the reboots, LIMIT + 100 s the first run.
+# usage: linux-guest.sh STRESS_SECONDS [MODE [REBOOTS [LIMIT]]]
 status=0
 now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
-q="qemu-system-arm -M armkvm-virt -m 64 -accel armkvm,mode=privileged -kernel zImage -initrd initrd"
+q="qemu-system-arm -M armkvm-virt -m 64 -accel armkvm,mode=${2:-privileged} -kernel zImage -initrd initrd"
+reboots=${3:-3}
+limit=${4:-200}
 
 t0=$(now_ms)
 # The console to a file; QMP reads the vCPU's statistics once the guest is down.
-qmp-after /tmp/guest.out "reboot: Power down" 1 300 \
+qmp-after /tmp/guest.out "reboot: Power down" 1 $((limit + 100)) \
     '{"execute":"query-stats","arguments":{"target":"vcpu","providers":[{"provider":"armkvm"}]}}' |
-    timeout 300 $q -display none -serial file:/tmp/guest.out -no-shutdown -qmp stdio \
+    timeout $((limit + 100)) $q -display none -serial file:/tmp/guest.out -no-shutdown -qmp stdio \
     -append "console=ttyAMA0 armkvm.stress=$1" >/tmp/qmp-run.out 2>/tmp/guest.err &
 pid=$!
 # The host's own deadlines while the guest works: the worst lateness of 20 ms sleeps.
@@ -40,9 +44,10 @@ echo "reboot: exit $?"
 tr -d '\r' </tmp/reboot.out | grep -E '^armkvm-guest: rebooting|reboot: Restarting'
 
 # Rebooted without -no-reboot: the machine resets and the guest boots again,
-# three times, running its workloads each time (no completion left from before);
-# quit once the fourth boot reaches /init.
-qmp-after /tmp/reboots.out "armkvm-guest: ready" 4 200 | timeout 300 $q -display none -serial file:/tmp/reboots.out -qmp stdio \
+# REBOOTS times, running its workloads each time (no completion left from
+# before); quit once the last boot reaches /init.
+qmp-after /tmp/reboots.out "armkvm-guest: ready" $((reboots + 1)) $limit |
+    timeout $((limit + 100)) $q -display none -serial file:/tmp/reboots.out -qmp stdio \
     -append "console=ttyAMA0 armkvm.test=reboots" >/tmp/qmp-reboots.out 2>/tmp/reboots.err
 echo "reboots: exit $?, resets $(grep -c '"event": "RESET"' /tmp/qmp-reboots.out)"
 cat /tmp/reboots.err
