@@ -51,6 +51,9 @@ static int armkvm_isolated_prepare(struct armkvm_vcpu *vcpu)
 {
 	/* Whatever set it (SET_REGS, ONE_REG): CNTV is never the guest's (armkvm_real_cntkctl). */
 	vcpu->sw.guest.timer.cntkctl &= ~CNTKCTL_PL0VTEN;
+	/* The interrupt flags' words belong to the kernel that named them, with its MMU on. */
+	if (!(vcpu->sw.arch.sctlr & SCTLR_M))
+		armkvm_isolated_pv_release(vcpu);
 	return armkvm_shadow_prepare(vcpu);
 }
 

@@ -15,6 +15,11 @@
  * instruction. The words are guest memory: the guest can only lie about its
  * own I bit, which it owns anyway.
  *
+ * The address is the running kernel's: it holds while the guest's MMU is on.
+ * With the MMU off (a reset, which puts SCTLR back, or a kernel handing over
+ * to another) armkvm forgets it before the next entry, so that it never
+ * writes into memory a new boot has put something else in.
+ *
  * Copyright (c) 2026 The armkvm developers
  */
 #include <linux/highmem.h>
@@ -29,7 +34,7 @@ int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa)
 {
 	struct page *page;
 
-	if (gpa & 7)
+	if ((gpa & 7) || !(vcpu->sw.arch.sctlr & SCTLR_M))
 		return -EINVAL;
 	page = armkvm_guest_page(vcpu->vm, gpa);
 	if (IS_ERR_OR_NULL(page))

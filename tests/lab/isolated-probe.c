@@ -55,6 +55,7 @@ extern const uint32_t g_cntv[], g_cntv_end[];
 extern const uint32_t g_vfpsys[], g_vfpsys_end[];
 extern const uint32_t g_vfpctl[], g_vfpctl_end[];
 extern const uint32_t g_timer[], g_timer_end[];
+extern const uint32_t g_pvirq[], g_pvirq_end[];
 __asm__(
     "   .pushsection .rodata\n"
     "   .balign 4\n"
@@ -257,6 +258,20 @@ __asm__(
     "   b   .\n"
     "   .ltorg\n"
     "g_timer_end:\n"
+    /*
+     * The interrupt flags' words named with the MMU off: refused (the
+     * address would outlive the kernel that named it).
+     */
+    "g_pvirq:\n"
+    "   ldr r0, =0x86000008\n"          /* ARMKVM_HC_PV_IRQ */
+    "   ldr r1, =0x40000800\n"
+    "   .inst 0xe1400070\n"
+    "   mov r4, r0\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_pvirq_end:\n"
     "   .popsection\n");
 
 static int dev_fd;
@@ -582,6 +597,22 @@ static void check_vfpctl(void)
     destroy_vm(&v);
 }
 
+static void check_pvirq(void)
+{
+    struct armkvm_core_regs regs;
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_pvirq, g_pvirq_end, 0)) {
+        return;
+    }
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("PV_IRQ with the MMU off: RUN %s, exit %u, answered 0x%x\n", err_name(ret),
+           v.run->exit_reason, regs.usr[4]);
+    destroy_vm(&v);
+}
+
 static void check_timer(void)
 {
     struct vm v;
@@ -644,5 +675,6 @@ int main(void)
     check_vfpsys();
     check_vfpctl();
     check_timer();
+    check_pvirq();
     return 0;
 }
