@@ -18,12 +18,13 @@
  *   6            SRS{IA,IB,DA,DB} sp{!}, #mode [8:6] P U W, [2:0] mode as CPS's
  *
  * What does not fit ("Format O": conditional sites, LDM/STM of user
- * registers, LDM's exception return) becomes a branch to a
- * stub: UDF #0xb000, the original, a branch back to the site + 4. The branch
- * has checked the condition; the module does the original as if it stood at
- * the site (a fault is the site's, where the guest's exception table looks)
- * and resumes after it unless it wrote pc. UDF #0xb100 is the paravirtual interrupt flags' unmask with an
- * interrupt pending (armkvm_isolated_pv.c): the run loop injects it.
+ * registers, LDM's exception return) becomes a branch to a stub: UDF #0xb000,
+ * the original, a branch back to the site + 4. The branch has checked the
+ * condition; the module does the original as if it stood at the site (a
+ * fault is the site's, where the guest's exception table looks) and resumes
+ * after it unless it wrote pc. UDF #0xb100 is the paravirtual interrupt
+ * flags' unmask with an interrupt pending (armkvm_isolated_pv.c): the run
+ * loop injects it.
  *
  * From the virtual user mode they are undefined, as any UDF: the caller
  * reflects them. A mode the virtual CPU cannot be in (FIQ, Hyp, Monitor,
