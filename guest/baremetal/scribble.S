@@ -3,7 +3,8 @@
  * the host run, ROUNDS times: the banked sp, lr and SPSR of every mode it may
  * enter, and FIQ's sp and lr (armkvm's, but Linux sets them), the CP15
  * registers a PL1 guest writes without trapping (thread IDs, CONTEXTIDR,
- * DACR, TTBR1, PRRR/NMRR, CSSELR, CPACR), the virtual timer and CNTKCTL,
+ * DACR, TTBR1, PRRR/NMRR, CSSELR, CPACR), ThumbEE's TEECR and TEEHBR,
+ * the virtual timer and CNTKCTL,
  * the PMU's controls and event types, FPSCR and d0-d31 (not the debug
  * registers: the guest contract leaves them to the host). Each value carries
  * the register's own tag and the round number. Then, each round: an exit to
@@ -47,6 +48,7 @@
 	.equ	F_TIMER,	1		@ what the CPU has, in r10
 	.equ	F_PMU,		2
 	.equ	F_D32,		8
+	.equ	F_THUMBEE,	16
 
 /*
  * Registers for the whole loop: r11 the round, r10 the features, r12 the
@@ -127,6 +129,10 @@ _start:
 	ubfx	r0, r0, #16, #4
 	cmp	r0, #1
 	orreq	r10, r10, #F_TIMER
+	mrc	p15, 0, r0, c0, c1, 0		@ ID_PFR0: ThumbEE
+	ubfx	r0, r0, #12, #4
+	cmp	r0, #1
+	orreq	r10, r10, #F_THUMBEE
 	mrc	p15, 0, r0, c0, c1, 2		@ ID_DFR0: PMUv2 or v3
 	ubfx	r0, r0, #24, #4
 	cmp	r0, #2
@@ -207,7 +213,13 @@ round:
 	and	r0, r11, #1
 	add	r0, r0, #1
 	mcr	p15, 2, r0, c0, c0, 0		@ CSSELR: L1 instruction or L2 cache
-	mrc	p15, 0, r0, c1, c0, 2
+	tst	r10, #F_THUMBEE
+	beq	1f
+	pat	r0, 0x64
+	mcr	p14, 6, r0, c1, c0, 0		@ TEEHBR
+	mov	r0, #1
+	mcr	p14, 6, r0, c0, c0, 0		@ TEECR.XED, as Linux's __v7_setup
+1:	mrc	p15, 0, r0, c1, c0, 2
 	orr	r0, r0, #1 << 31		@ CPACR.ASEDIS
 	mcr	p15, 0, r0, c1, c0, 2
 	isb

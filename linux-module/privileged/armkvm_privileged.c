@@ -74,6 +74,20 @@ static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int 
 }
 
 /*
+ * ThumbEE's TEECR and TEEHBR (where ID_PFR0.State3 says the CPU has ThumbEE):
+ * a privileged guest writes them natively (Linux's __v7_setup sets TEECR.XED,
+ * which makes TEEHBR UNDEFINED at PL0), an isolated guest may write TEEHBR
+ * at PL0; the world switch keeps neither, so the host's go back after it.
+ */
+static bool armkvm_has_thumbee(void)
+{
+	u32 pfr0;
+
+	asm volatile("mrc p15, 0, %0, c0, c1, 0" : "=r" (pfr0));
+	return ((pfr0 >> 12) & 0xf) == 1;
+}
+
+/*
  * One world switch onto vcpu->sw (what the hardware is to hold, and the
  * fast path's settings): the guest runs until an exception reaches armkvm's
  * vectors; *vector says which. Returns 1, or what RUN returns.
@@ -81,7 +95,8 @@ static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int 
 int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
 {
 	struct armkvm_passage *passage, **slot;
-	bool poll_irq_window, mask_timer;
+	bool poll_irq_window, mask_timer, thumbee = armkvm_has_thumbee();
+	u32 teecr = 0, teehbr = 0;
 	u64 t0;
 
 	/* The switch runs on this CPU's passage, in the hypervisor's window. */
@@ -103,9 +118,16 @@ int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
 	passage = &armkvm_passage[smp_processor_id()];
 	passage->sw = vcpu->sw;		/* the host's part stays in the passage */
 	*slot = passage;
+	if (thumbee)
+		asm volatile("mrc p14, 6, %0, c0, c0, 0\n\t"
+			     "mrc p14, 6, %1, c1, c0, 0" : "=r" (teecr), "=r" (teehbr));
 	t0 = ktime_get_ns();
 	*vector = armkvm_world_switch(passage);
 	vcpu->stats.guest_ns += ktime_get_ns() - t0;
+	if (thumbee)
+		asm volatile("mcr p14, 6, %0, c0, c0, 0\n\t"
+			     "mcr p14, 6, %1, c1, c0, 0\n\t"
+			     "isb" : : "r" (teecr), "r" (teehbr) : "memory");
 	vcpu->sw = passage->sw;
 	if (mask_timer)
 		armkvm_ptimer_mask_local(false);

@@ -71,6 +71,7 @@ enum {
 	R_PMCR, R_PMCNTENSET, R_PMINTENSET, R_PMOVSR, R_PMSELR, R_PMUSERENR,
 	R_PMXEVTYPER0, R_PMXEVTYPER3 = R_PMXEVTYPER0 + 3,
 	R_DBGDSCR, R_DBGBVR0, R_DBGBCR0, R_DBGWVR0, R_DBGWCR0, R_DBGVCR,
+	R_TEECR, R_TEEHBR,
 	HS_NREGS
 };
 
@@ -145,6 +146,14 @@ static const struct hs_reg hs_regs[HS_NREGS] = {
 	[R_DBGBVR0] = { "DBGBVR0", HS_CPU },
 	[R_DBGBCR0] = { "DBGBCR0", HS_CPU }, [R_DBGWVR0] = { "DBGWVR0", HS_CPU },
 	[R_DBGWCR0] = { "DBGWCR0", HS_CPU }, [R_DBGVCR] = { "DBGVCR", HS_CPU },
+	/*
+	 * ThumbEE: a PL1 guest writes both natively (Linux sets TEECR.XED);
+	 * armkvm puts the host's back after the switch, in C, so they are
+	 * compared by the reads around a run, not per switch. TEEHBR is the
+	 * thread's where the host switches it (CONFIG_ARM_THUMBEE).
+	 */
+	[R_TEECR] = { "TEECR", HS_CPU, HS_NOSWITCH },
+	[R_TEEHBR] = { "TEEHBR", HS_THREAD, HS_NOSWITCH },
 };
 
 struct hs_snap {
@@ -337,6 +346,10 @@ static void hs_read(struct hs_snap *s)
 		MCR(p15, 0, c9, c12, 5, s->v[R_PMSELR]);
 		isb();
 	}
+	if (hs_present[R_TEECR]) {
+		s->v[R_TEECR] = MRC(p14, 6, c0, c0, 0);
+		s->v[R_TEEHBR] = MRC(p14, 6, c1, c0, 0);
+	}
 	if (hs_present[R_DBGDSCR]) {
 		s->v[R_DBGDSCR] = MRC(p14, 0, c0, c2, 2);
 		s->v[R_DBGBVR0] = MRC(p14, 0, c0, c0, 4);
@@ -362,6 +375,12 @@ static bool hs_write(unsigned int i, u64 before, u64 after)
 		break;
 	case R_CSSELR:
 		MCR(p15, 2, c0, c0, 0, before);
+		break;
+	case R_TEECR:
+		MCR(p14, 6, c0, c0, 0, before);
+		break;
+	case R_TEEHBR:
+		MCR(p14, 6, c1, c0, 0, before);
 		break;
 	case R_TPIDRURW:
 		MCR(p15, 0, c13, c0, 2, before);
@@ -618,7 +637,8 @@ static const struct proc_ops hs_switch_ops = {
  */
 static void hs_features(void)
 {
-	u32 pfr1 = MRC(p15, 0, c0, c1, 1), dfr0 = MRC(p15, 0, c0, c1, 2);
+	u32 pfr0 = MRC(p15, 0, c0, c1, 0), pfr1 = MRC(p15, 0, c0, c1, 1);
+	u32 dfr0 = MRC(p15, 0, c0, c1, 2);
 	u32 mvfr0, didr, pmu;
 	unsigned int i;
 
@@ -638,14 +658,16 @@ static void hs_features(void)
 		for (i = R_PMCR; i < R_PMXEVTYPER0 + hs_pmu_types; i++)
 			hs_present[i] = true;
 	}
+	if (((pfr0 >> 12) & 0xf) == 1)
+		hs_present[R_TEECR] = hs_present[R_TEEHBR] = true;
 	didr = MRC(p14, 0, c0, c0, 0);
 	if (((didr >> 16) & 0xf) == 5 && !(MRC(p14, 0, c1, c3, 4) & 1) &&
 	    !(MRC(p14, 0, c1, c1, 4) & 2))
 		for (i = R_DBGDSCR; i <= R_DBGVCR; i++)
 			hs_present[i] = true;
-	pr_info("generic timer %d, PMU %d (%u event types), debug %d, d16-d31 %d\n",
+	pr_info("generic timer %d, PMU %d (%u event types), debug %d, d16-d31 %d, ThumbEE %d\n",
 		hs_present[R_CNTKCTL], hs_present[R_PMCR], hs_pmu_types,
-		hs_present[R_DBGDSCR], hs_d32);
+		hs_present[R_DBGDSCR], hs_d32, hs_present[R_TEECR]);
 }
 
 /*
