@@ -37,6 +37,12 @@ bool armkvm_cpu_has_pmu(void)
 	return perfmon >= 1 && perfmon != 0xf;
 }
 
+/* ID_PFR0[15:12] State3: 1 = ThumbEE, whose TEECR and TEEHBR the switch puts back. */
+bool armkvm_cpu_has_thumbee(void)
+{
+	return ((read_cpuid_ext(CPUID_EXT_PFR0) >> 12) & 0xf) == 1;
+}
+
 int armkvm_check_host(void)
 {
 	unsigned int midr = read_cpuid_id();

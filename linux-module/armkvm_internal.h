@@ -209,6 +209,7 @@ struct armkvm_vcpu {
 	struct armkvm_mmio mmio;	/* the device access in flight */
 	enum armkvm_pending pending;	/* never read from the shared run page */
 	struct armkvm_shadow *shadow;	/* isolated mode: the shadow page tables */
+	bool has_thumbee;		/* put the host's TEECR and TEEHBR back after each switch */
 	struct page *pv_irq_page;	/* isolated mode: the guest's virtual CPSR.I */
 	u32 pv_irq_offset;
 };
@@ -254,6 +255,7 @@ int armkvm_cpu_slots_init(void);
 struct armkvm_passage **armkvm_this_cpu_slot(void);
 extern struct armkvm_passage *armkvm_running[];
 bool armkvm_cpu_has_pmu(void);
+bool armkvm_cpu_has_thumbee(void);
 
 /* armkvm_run.c: the run loop */
 int armkvm_vcpu_run(struct armkvm_vcpu *vcpu);

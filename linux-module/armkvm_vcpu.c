@@ -94,6 +94,7 @@ int armkvm_create_vcpu(struct armkvm_vm *vm, struct file *vm_file, unsigned long
 	vm->ops->init_vcpu(vcpu);
 	vcpu->sw.has_gtimer = armkvm_cpu_has_gtimer();
 	vcpu->sw.has_pmu = armkvm_cpu_has_pmu();
+	vcpu->has_thumbee = armkvm_cpu_has_thumbee();
 	vcpu->vm = vm;
 	vcpu->ram_dirty = true;
 	/*

@@ -74,20 +74,6 @@ static int armkvm_privileged_enter(struct armkvm_vcpu *vcpu, bool irq_line, int 
 }
 
 /*
- * ThumbEE's TEECR and TEEHBR (where ID_PFR0.State3 says the CPU has ThumbEE):
- * a privileged guest writes them natively (Linux's __v7_setup sets TEECR.XED,
- * which makes TEEHBR UNDEFINED at PL0), an isolated guest may write TEEHBR
- * at PL0; the world switch keeps neither, so the host's go back after it.
- */
-static bool armkvm_has_thumbee(void)
-{
-	u32 pfr0;
-
-	asm volatile("mrc p15, 0, %0, c0, c1, 0" : "=r" (pfr0));
-	return ((pfr0 >> 12) & 0xf) == 1;
-}
-
-/*
  * One world switch onto vcpu->sw (what the hardware is to hold, and the
  * fast path's settings): the guest runs until an exception reaches armkvm's
  * vectors; *vector says which. Returns 1, or what RUN returns.
@@ -95,7 +81,7 @@ static bool armkvm_has_thumbee(void)
 int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
 {
 	struct armkvm_passage *passage, **slot;
-	bool poll_irq_window, mask_timer, thumbee = armkvm_has_thumbee();
+	bool poll_irq_window, mask_timer, thumbee = vcpu->has_thumbee;
 	u32 teecr = 0, teehbr = 0;
 	u64 t0;
 
@@ -118,6 +104,12 @@ int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
 	passage = &armkvm_passage[smp_processor_id()];
 	passage->sw = vcpu->sw;		/* the host's part stays in the passage */
 	*slot = passage;
+	/*
+	 * ThumbEE's TEECR and TEEHBR: a privileged guest writes them natively
+	 * (Linux's __v7_setup sets TEECR.XED, which makes TEEHBR UNDEFINED at
+	 * PL0), an isolated one may write TEEHBR at PL0; the world switch keeps
+	 * neither, so the host's go back after it.
+	 */
 	if (thumbee)
 		asm volatile("mrc p14, 6, %0, c0, c0, 0\n\t"
 			     "mrc p14, 6, %1, c1, c0, 0" : "=r" (teecr), "=r" (teehbr));
