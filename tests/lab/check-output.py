@@ -21,8 +21,8 @@ def main():
     ap.add_argument("--expect", action="append", default=[])
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
-    cmd = [c for c in a.command if c != "--"] if a.command[:1] == ["--"] \
-        else a.command
+    # Only the separator: the command's own "--" are its arguments.
+    cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
     r = subprocess.run(cmd, stdout=subprocess.PIPE, text=True,
                        errors="replace")
     out = r.stdout
