@@ -48,7 +48,8 @@ struct armkvm_guest_arch {
 	u32 vbar;			/* its vector base: ARMKVM_HC_SET_VECTORS */
 	u32 cpacr;			/* isolated mode's virtual CPACR (cp10, cp11 access) */
 	u32 csselr;			/* and CSSELR (which cache CCSIDR describes) */
-	u32 teecr;			/* and ThumbEE's TEECR (XED) */
+	u32 teecr;			/* ThumbEE's TEECR (XED): virtual in isolated mode */
+	u32 teehbr;			/* and TEEHBR, which the guest writes natively */
 	struct armkvm_ctx_cp15 cp15;
 };
 
@@ -121,7 +122,29 @@ struct armkvm_mode_ops {
 	int (*set_regs)(struct armkvm_vcpu *vcpu, struct armkvm_core_regs *regs);
 	/* Copy len bytes (not crossing a page) of guest RAM at the guest's virtual va: 0 or -EFAULT. */
 	int (*guest_read)(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
+	/* ONE_REG: the mode's registers beyond struct armkvm_core_regs. */
+	const struct armkvm_arch_reg *arch_regs;
+	unsigned int nr_arch_regs;
 };
+
+/* A register by ONE_REG ID that is a word of struct armkvm_guest_arch. */
+struct armkvm_arch_reg {
+	u64 id;
+	u16 offset;			/* in struct armkvm_guest_arch */
+	bool thumbee;			/* listed only where the CPU has ThumbEE */
+	u32 mask;			/* what SET_ONE_REG keeps of a value */
+};
+
+#define ARMKVM_ARCH_REG(id_, field, mask_) \
+	{ .id = (id_), .offset = offsetof(struct armkvm_guest_arch, field), .mask = (mask_) }
+/* ThumbEE's, in every mode: TEECR (one bit, XED) and TEEHBR. */
+#define ARMKVM_ARCH_REG_THUMBEE(id_, field, mask_) \
+	{ .id = (id_), .offset = offsetof(struct armkvm_guest_arch, field), .mask = (mask_), \
+	  .thumbee = true }
+#define ARMKVM_REG_TEECR	ARMKVM_REG_CP14(0, 6, 0, 0)
+#define ARMKVM_REG_TEEHBR	ARMKVM_REG_CP14(1, 6, 0, 0)
+/* The most any mode has. */
+#define ARMKVM_MAX_ARCH_REGS	4
 
 extern const struct armkvm_mode_ops armkvm_privileged_ops;
 extern const struct armkvm_mode_ops armkvm_isolated_ops;

@@ -157,12 +157,32 @@ static const struct armkvm_cp15_id armkvm_cp15_ids[] = {
 
 #define ARMKVM_CORE_WORDS	(offsetof(struct armkvm_core_regs, cp15) / 4)
 
-/* Where a register ID's value lives: in struct armkvm_core_regs or struct armkvm_vfp_regs. */
+/*
+ * Where a register ID's value lives: in struct armkvm_core_regs, struct
+ * armkvm_vfp_regs, or (arch) the mode's word of struct armkvm_guest_arch.
+ */
 struct armkvm_reg_place {
 	bool vfp;
+	const struct armkvm_arch_reg *arch;
 	unsigned int offset;
 	unsigned int size;
 };
+
+static bool armkvm_arch_reg_present(struct armkvm_vcpu *vcpu, const struct armkvm_arch_reg *r)
+{
+	return !r->thumbee || vcpu->has_thumbee;
+}
+
+static const struct armkvm_arch_reg *armkvm_arch_reg_find(struct armkvm_vcpu *vcpu, u64 id)
+{
+	const struct armkvm_mode_ops *ops = vcpu->vm->ops;
+	unsigned int i;
+
+	for (i = 0; i < ops->nr_arch_regs; i++)
+		if (ops->arch_regs[i].id == id && armkvm_arch_reg_present(vcpu, &ops->arch_regs[i]))
+			return &ops->arch_regs[i];
+	return NULL;
+}
 
 static int armkvm_reg_find(struct armkvm_vcpu *vcpu, u64 id, struct armkvm_reg_place *p)
 {
@@ -174,6 +194,9 @@ static int armkvm_reg_find(struct armkvm_vcpu *vcpu, u64 id, struct armkvm_reg_p
 		return -ENOENT;
 	p->vfp = false;
 	p->size = (id & ARMKVM_REG_SIZE_MASK) == ARMKVM_REG_SIZE_U64 ? 8 : 4;
+	p->arch = armkvm_arch_reg_find(vcpu, id);
+	if (p->arch)
+		return 0;
 	switch (id & ARMKVM_REG_CLASS_MASK) {
 	case ARMKVM_REG_CLASS_CORE:
 		if (id != ARMKVM_REG_CORE(index) || index >= ARMKVM_CORE_WORDS)
@@ -217,6 +240,9 @@ static unsigned int armkvm_reg_ids(struct armkvm_vcpu *vcpu, u64 *ids, unsigned 
 	for (i = 0; i < ARRAY_SIZE(armkvm_cp15_ids); i++)
 		if (!armkvm_cp15_ids[i].timer || vcpu->sw.has_gtimer)
 			ADD_ID(armkvm_cp15_ids[i].id);
+	for (i = 0; i < vcpu->vm->ops->nr_arch_regs; i++)
+		if (armkvm_arch_reg_present(vcpu, &vcpu->vm->ops->arch_regs[i]))
+			ADD_ID(vcpu->vm->ops->arch_regs[i].id);
 	for (i = 0; i < (vcpu->sw.vfp_d32 ? 32 : 16); i++)
 		ADD_ID(ARMKVM_REG_VFP_D(i));
 	ADD_ID(ARMKVM_REG_VFP_FPSCR);
@@ -225,8 +251,9 @@ static unsigned int armkvm_reg_ids(struct armkvm_vcpu *vcpu, u64 *ids, unsigned 
 	return n;
 }
 
-/* The largest list: every core word, CP15 register and VFP register. */
-#define ARMKVM_MAX_REG_IDS	(ARMKVM_CORE_WORDS + ARRAY_SIZE(armkvm_cp15_ids) + 34)
+/* The largest list: every core word, CP15 register, mode's register and VFP register. */
+#define ARMKVM_MAX_REG_IDS	(ARMKVM_CORE_WORDS + ARRAY_SIZE(armkvm_cp15_ids) + \
+				 ARMKVM_MAX_ARCH_REGS + 34)
 
 static long armkvm_get_reg_list(struct armkvm_vcpu *vcpu, struct armkvm_reg_list __user *ulist)
 {
@@ -261,6 +288,16 @@ static long armkvm_one_reg(struct armkvm_vcpu *vcpu, bool set, struct armkvm_one
 	if (ret)
 		return ret;
 	uval = u64_to_user_ptr(reg.addr);
+	if (p.arch) {
+		u32 *word = (u32 *)((u8 *)&vcpu->sw.arch + p.arch->offset), v;
+
+		if (!set)
+			return put_user(*word, (u32 __user *)uval);
+		if (get_user(v, (u32 __user *)uval))
+			return -EFAULT;
+		*word = v & p.arch->mask;	/* bits the mode does not keep read as zero */
+		return 0;
+	}
 	if (p.vfp)
 		armkvm_get_vfp(vcpu, &block.vfp);
 	else

@@ -501,6 +501,16 @@ struct armkvm_reg_list {
 #define ARMKVM_REG_CP15_64(opc1, crm) \
 	(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U64 | ARMKVM_REG_CLASS_CP15 | \
 	 ((opc1) << 7) | ((crm) << 3))
+/*
+ * CP14, encoded as CP15 (32-bit): ThumbEE's TEECR (opc1 6, CRn 0) and TEEHBR
+ * (opc1 6, CRn 1), where the CPU has ThumbEE (ID_PFR0), in every mode.
+ * Isolated mode also lists CP15's CPACR (cp10 and cp11 only) and CSSELR
+ * (Level, InD): its virtual ones.
+ */
+#define ARMKVM_REG_CLASS_CP14		0x0000000000140000ULL
+#define ARMKVM_REG_CP14(crn, opc1, crm, opc2) \
+	(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U32 | ARMKVM_REG_CLASS_CP14 | \
+	 ((crn) << 11) | ((opc1) << 7) | ((crm) << 3) | (opc2))
 /* VFP: d0-d31 (index 0-31, 64-bit), then FPSCR and FPEXC (32-bit). */
 #define ARMKVM_REG_CLASS_VFP		0x0000000000120000ULL
 #define ARMKVM_REG_VFP_D(n)		(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U64 | \

@@ -266,6 +266,15 @@ static void armkvm_isolated_release_vcpu(struct armkvm_vcpu *vcpu)
 	armkvm_shadow_release(vcpu);
 }
 
+/* The virtual registers that GET_REGS does not give. */
+static const struct armkvm_arch_reg armkvm_isolated_arch_regs[] = {
+	ARMKVM_ARCH_REG(ARMKVM_REG_CP15(1, 0, 0, 2), cpacr, CPACR_CP10_CP11),
+	ARMKVM_ARCH_REG(ARMKVM_REG_CP15(0, 2, 0, 0), csselr, 0xf),
+	ARMKVM_ARCH_REG_THUMBEE(ARMKVM_REG_TEECR, teecr, 1),
+	ARMKVM_ARCH_REG_THUMBEE(ARMKVM_REG_TEEHBR, teehbr, ~0u),
+};
+static_assert(ARRAY_SIZE(armkvm_isolated_arch_regs) <= ARMKVM_MAX_ARCH_REGS);
+
 const struct armkvm_mode_ops armkvm_isolated_ops = {
 	.name		= "isolated",
 	.init_vcpu	= armkvm_isolated_init_vcpu,
@@ -276,4 +285,6 @@ const struct armkvm_mode_ops armkvm_isolated_ops = {
 	.get_regs	= armkvm_isolated_get_regs,
 	.set_regs	= armkvm_isolated_set_regs,
 	.guest_read	= armkvm_isolated_guest_read,
+	.arch_regs	= armkvm_isolated_arch_regs,
+	.nr_arch_regs	= ARRAY_SIZE(armkvm_isolated_arch_regs),
 };

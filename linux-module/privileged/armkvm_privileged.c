@@ -82,6 +82,7 @@ int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
 {
 	struct armkvm_passage *passage, **slot;
 	bool poll_irq_window, mask_timer, thumbee = vcpu->has_thumbee;
+	bool native_teecr = vcpu->vm->ops == &armkvm_privileged_ops;
 	u32 teecr = 0, teehbr = 0;
 	u64 t0;
 
@@ -107,19 +108,30 @@ int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector)
 	/*
 	 * ThumbEE's TEECR and TEEHBR: a privileged guest writes them natively
 	 * (Linux's __v7_setup sets TEECR.XED, which makes TEEHBR UNDEFINED at
-	 * PL0), an isolated one may write TEEHBR at PL0; the world switch keeps
-	 * neither, so the host's go back after it.
+	 * PL0), an isolated one TEEHBR at PL0: its TEECR is virtual, the real
+	 * one 0 so that TEEHBR is there at PL0 whatever the host's XED. The
+	 * world switch keeps neither: the guest's go in here and come back out,
+	 * the host's go back after.
 	 */
-	if (thumbee)
+	if (thumbee) {
 		asm volatile("mrc p14, 6, %0, c0, c0, 0\n\t"
 			     "mrc p14, 6, %1, c1, c0, 0" : "=r" (teecr), "=r" (teehbr));
+		asm volatile("mcr p14, 6, %0, c0, c0, 0\n\t"
+			     "mcr p14, 6, %1, c1, c0, 0\n\t"
+			     "isb" : : "r" (native_teecr ? passage->sw.arch.teecr : 0),
+			     "r" (passage->sw.arch.teehbr) : "memory");
+	}
 	t0 = ktime_get_ns();
 	*vector = armkvm_world_switch(passage);
 	vcpu->stats.guest_ns += ktime_get_ns() - t0;
-	if (thumbee)
+	if (thumbee) {
+		if (native_teecr)
+			asm volatile("mrc p14, 6, %0, c0, c0, 0" : "=r" (passage->sw.arch.teecr));
+		asm volatile("mrc p14, 6, %0, c1, c0, 0" : "=r" (passage->sw.arch.teehbr));
 		asm volatile("mcr p14, 6, %0, c0, c0, 0\n\t"
 			     "mcr p14, 6, %1, c1, c0, 0\n\t"
 			     "isb" : : "r" (teecr), "r" (teehbr) : "memory");
+	}
 	vcpu->sw = passage->sw;
 	if (mask_timer)
 		armkvm_ptimer_mask_local(false);
@@ -166,6 +178,12 @@ static void armkvm_privileged_release_vcpu(struct armkvm_vcpu *vcpu)
 	hrtimer_cancel(&vcpu->irq_window_poll);
 }
 
+static const struct armkvm_arch_reg armkvm_privileged_arch_regs[] = {
+	ARMKVM_ARCH_REG_THUMBEE(ARMKVM_REG_TEECR, teecr, 1),
+	ARMKVM_ARCH_REG_THUMBEE(ARMKVM_REG_TEEHBR, teehbr, ~0u),
+};
+static_assert(ARRAY_SIZE(armkvm_privileged_arch_regs) <= ARMKVM_MAX_ARCH_REGS);
+
 const struct armkvm_mode_ops armkvm_privileged_ops = {
 	.name		= "privileged",
 	.init_vcpu	= armkvm_privileged_init_vcpu,
@@ -176,6 +194,8 @@ const struct armkvm_mode_ops armkvm_privileged_ops = {
 	.get_regs	= armkvm_privileged_get_regs,
 	.set_regs	= armkvm_privileged_set_regs,
 	.guest_read	= armkvm_privileged_guest_read,
+	.arch_regs	= armkvm_privileged_arch_regs,
+	.nr_arch_regs	= ARRAY_SIZE(armkvm_privileged_arch_regs),
 };
 
 /* Each CPU's copy of the running vCPU's switch state: module memory, mapped in every guest. */

@@ -16,8 +16,9 @@
  * an undefined instruction while CPACR keeps cp10 closed (and nothing when
  * its condition fails); the VFP opened by CPACR and FPEXC.EN, its ID
  * registers read, and closed again by EN; the guest kernel's own
- * physical timer, natively. Prints one line per check; the lab test compares
- * them with isolated-probe.expected.
+ * physical timer, natively; the virtual CPACR, CSSELR and TEECR and the
+ * guest's TEEHBR through ONE_REG and the guest's own accesses. Prints one
+ * line per check; the lab test compares them with isolated-probe.expected.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -56,6 +57,7 @@ extern const uint32_t g_vfpsys[], g_vfpsys_end[];
 extern const uint32_t g_vfpctl[], g_vfpctl_end[];
 extern const uint32_t g_timer[], g_timer_end[];
 extern const uint32_t g_pvirq[], g_pvirq_end[];
+extern const uint32_t g_archregs[], g_archregs_end[];
 __asm__(
     "   .pushsection .rodata\n"
     "   .balign 4\n"
@@ -272,6 +274,33 @@ __asm__(
     "   b   .\n"
     "   .ltorg\n"
     "g_pvirq_end:\n"
+    /*
+     * The virtual CPACR, CSSELR and TEECR and the guest's TEEHBR: read
+     * (as ONE_REG set them), written, and TEEHBR read again after an exit.
+     */
+    "g_archregs:\n"
+    "   mrc p15, 0, r1, c1, c0, 2\n"   /* CPACR */
+    "   mrc p15, 2, r2, c0, c0, 0\n"   /* CSSELR */
+    "   mrc p14, 6, r3, c0, c0, 0\n"   /* TEECR */
+    "   mrc p14, 6, r4, c1, c0, 0\n"   /* TEEHBR */
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   mov r0, #0x500000\n"
+    "   mcr p15, 0, r0, c1, c0, 2\n"
+    "   mov r0, #2\n"
+    "   mcr p15, 2, r0, c0, c0, 0\n"
+    "   mov r0, #0\n"
+    "   mcr p14, 6, r0, c0, c0, 0\n"
+    "   ldr r0, =0xfeedf00d\n"
+    "   mcr p14, 6, r0, c1, c0, 0\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   mrc p14, 6, r4, c1, c0, 0\n"
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "   b   .\n"
+    "   .ltorg\n"
+    "g_archregs_end:\n"
     "   .popsection\n");
 
 static int dev_fd;
@@ -613,6 +642,60 @@ static void check_pvirq(void)
     destroy_vm(&v);
 }
 
+static long one_reg(int vcpu, unsigned long req, uint64_t id, uint32_t *val)
+{
+    struct armkvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+
+    return ioctl(vcpu, req, &r);
+}
+
+/* ONE_REG's isolated-mode registers: listed, masked as the MCRs are, the guest's own. */
+static void check_archregs(void)
+{
+    static const struct { const char *name; uint64_t id; } ids[] = {
+        { "CPACR", ARMKVM_REG_CP15(1, 0, 0, 2) }, { "CSSELR", ARMKVM_REG_CP15(0, 2, 0, 0) },
+        { "TEECR", ARMKVM_REG_CP14(0, 6, 0, 0) }, { "TEEHBR", ARMKVM_REG_CP14(1, 6, 0, 0) },
+    };
+    struct { struct armkvm_reg_list h; uint64_t reg[256]; } list = { .h.n = 256 };
+    uint32_t val[4], ones = 0xffffffff, teehbr = 0xabcd0000;
+    struct armkvm_core_regs regs;
+    struct vm v;
+    long ret;
+
+    if (start_guest(&v, g_archregs, g_archregs_end, 0)) {
+        return;
+    }
+    ioctl(v.vcpu, ARMKVM_GET_REG_LIST, &list);
+    printf("arch regs: listed");
+    for (int i = 0; i < 4; i++) {
+        int listed = 0;
+
+        for (uint64_t j = 0; j < list.h.n && j < 256; j++) {
+            listed |= list.reg[j] == ids[i].id;
+        }
+        printf(" %s %s", ids[i].name, listed ? "yes" : "no");
+        one_reg(v.vcpu, ARMKVM_SET_ONE_REG, ids[i].id, &ones);
+        one_reg(v.vcpu, ARMKVM_GET_ONE_REG, ids[i].id, &val[i]);
+    }
+    printf("\narch regs: all ones set: CPACR 0x%08x, CSSELR 0x%x, TEECR 0x%x, TEEHBR 0x%08x\n",
+           val[0], val[1], val[2], val[3]);
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("arch regs: RUN %s, the guest reads CPACR 0x%08x, CSSELR 0x%x, TEECR 0x%x, "
+           "TEEHBR 0x%08x\n", err_name(ret), regs.usr[1], regs.usr[2], regs.usr[3], regs.usr[4]);
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    for (int i = 0; i < 4; i++) {
+        one_reg(v.vcpu, ARMKVM_GET_ONE_REG, ids[i].id, &val[i]);
+    }
+    printf("arch regs: RUN %s, the guest wrote CPACR 0x%08x, CSSELR 0x%x, TEECR 0x%x, "
+           "TEEHBR 0x%08x\n", err_name(ret), val[0], val[1], val[2], val[3]);
+    one_reg(v.vcpu, ARMKVM_SET_ONE_REG, ids[3].id, &teehbr);
+    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
+    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    printf("arch regs: RUN %s, TEEHBR after SET_ONE_REG 0x%08x\n", err_name(ret), regs.usr[4]);
+    destroy_vm(&v);
+}
+
 static void check_timer(void)
 {
     struct vm v;
@@ -676,5 +759,6 @@ int main(void)
     check_vfpctl();
     check_timer();
     check_pvirq();
+    check_archregs();
     return 0;
 }

@@ -82,6 +82,11 @@ static const ArmkvmRegDesc armkvm_regs[] = {
     CP15(14, 0, 1, 0, c14_cntkctl),
     CP15(14, 0, 2, 1, c14_timer[GTIMER_PHYS].ctl),
     ENV(ARMKVM_REG_CP15_64(2, 14), cp15.c14_timer[GTIMER_PHYS].cval),
+    /* Isolated mode's virtual ones; ThumbEE's in every mode where the CPU has it. */
+    CP15(1, 0, 0, 2, cpacr_el1),
+    CP15(0, 2, 0, 0, csselr_ns),
+    ENV(ARMKVM_REG_CP14(0, 6, 0, 0), teecr),
+    ENV(ARMKVM_REG_CP14(1, 6, 0, 0), teehbr),
     VFP_D(0), VFP_D(1), VFP_D(2), VFP_D(3),
     VFP_D(4), VFP_D(5), VFP_D(6), VFP_D(7),
     VFP_D(8), VFP_D(9), VFP_D(10), VFP_D(11),
