@@ -3,7 +3,8 @@
 # indexes, we check the pinned SHA256), our patch series guest/linux/patches/*.patch, and
 # allnoconfig + our fragment guest/linux/armkvm-guest.config. The result lands in a cache
 # directory keyed by (version, patches, fragment), so an unchanged kernel is never rebuilt.
-# Prints that directory: zImage, Image, vmlinux, System.map, config, build-info.txt.
+# Prints that directory: zImage, Image, vmlinux, decompressor (its ELF), System.map, config,
+# build-info.txt.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -107,6 +108,8 @@ secs=$(elapsed "$start")
 # Keep the results and the config; drop the objects (ccache has them).
 cp "$bld/arch/arm/boot/zImage" "$bld/arch/arm/boot/Image" "$bld/vmlinux" \
    "$bld/System.map" "$out.tmp/"
+# The decompressor's ELF, for guest/linux/scan-sites.py.
+cp "$bld/arch/arm/boot/compressed/vmlinux" "$out.tmp/decompressor"
 cp "$bld/.config" "$out.tmp/config"
 release=$(cat "$bld/include/config/kernel.release")
 {
