@@ -5,9 +5,10 @@
 # (rootfs-guest.sh, the same command line: rootfs-guest.conf); the guest's lines must be the
 # same. Here e2fsck -fn checks the TCG run's image and debugfs reads the guest's file; in
 # the lab a second boot does the same for the armkvm run's.
-#   rootfs-guest-run.sh QEMU ZIMAGE ROOTFS LAB_RUN
+#   rootfs-guest-run.sh QEMU ZIMAGE ROOTFS LAB_RUN [MODE [LAB_TIMEOUT]]
+# MODE: armkvm's in the lab, privileged (the default) or isolated.
 set -euo pipefail
-qemu=$1 kernel=$2 rootfs=$3 lab_run=$4
+qemu=$1 kernel=$2 rootfs=$3 lab_run=$4 mode=${5:-privileged} lab_timeout=${6:-540}
 here=$(dirname "$0")
 # shellcheck source=tests/lab/rootfs-guest.conf
 . "$here/rootfs-guest.conf"
@@ -31,9 +32,9 @@ echo "tcg: /root/file as the host reads it: $(debugfs -R 'cat /root/file' "$tmp/
     2>/dev/null | sha256sum | cut -c1-16)"
 
 status=0
-"$lab_run" --timeout 540 --disk "$rootfs" --file "$kernel:zImage" \
+"$lab_run" --timeout "$lab_timeout" --disk "$rootfs" --file "$kernel:zImage" \
     --file "$here/rootfs-guest.sh:t.sh" --file "$here/rootfs-guest.conf:guest.conf" \
-    -- sh t.sh >"$tmp/lab.out" || status=$?
+    -- sh t.sh "$mode" "$((lab_timeout - 140))" >"$tmp/lab.out" || status=$?
 cat "$tmp/lab.out"
 echo "lab: exit $status"
 guest_lines <"$tmp/lab.out" >"$tmp/armkvm.lines"
