@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The privileged-mode benchmark: guest CPU loop, MMIO exit and hypercall costs under
-# -accel armkvm,mode=privileged and -accel tcg, and the CPU loop run natively, all in one
-# lab boot; then the instructions each exit costs, counted by the PMU in a second boot
-# with exact instruction counting. Prints figures (docs/benchmarks.md records them);
-# it is not a test.
+# The exit benchmark: guest CPU loop, MMIO exit, hypercall, SVC round trip and CP15 read
+# costs under -accel tcg and -accel armkvm in privileged and isolated mode, and the CPU
+# loop run natively, all in one lab boot; twice, on the wall clock and in a boot with
+# -icount shift=0 (instruction time: the lab's clock counts instructions). Then the
+# instructions each privileged-mode exit costs, counted by the guest's PMU. Prints
+# figures (docs/benchmarks.md records them); it is not a test.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -21,21 +22,24 @@ guest() { # NAME ITERATIONS DEFINES...
 }
 rm -rf "$out" "$out-count"
 mkdir -p "$out" "$out-count"
-for kind in empty cpu mmio hvc; do
+for kind in empty cpu mmio hvc svc trap; do
     def=
     [ "$kind" = empty ] || def=-DBENCH_$(echo "$kind" | tr a-z A-Z)
     n=$io_n
     [ "$kind" = cpu ] && n=$cpu_n
     guest "bench-$kind" "$n" $def
-    [ "$kind" = empty ] || guest "../bench-count/count-$kind" 1000 $def -DBENCH_COUNT
+    case $kind in cpu|mmio|hvc) guest "../bench-count/count-$kind" 1000 $def -DBENCH_COUNT ;; esac
 done
 arm-linux-gnueabihf-gcc -static -O2 -o "$out/bench-native" "$ARMKVM_TOP/tests/lab/bench-native.c"
 echo "$cpu_n" >"$out/cpu.n"
 echo "$io_n" >"$out/io.n"
 files=()
 for f in "$out"/*; do files+=(--file "$f:$(basename "$f")"); done
-ARMKVM_LAB_DIR=$lab "$ARMKVM_TOP/lab/run" --timeout 900 "${files[@]}" \
-    --file "$ARMKVM_TOP/tests/lab/bench.sh:bench.sh" -- sh bench.sh
+for clock in wall icount; do
+    echo "== $clock"
+    ARMKVM_LAB_DIR=$lab "$ARMKVM_TOP/lab/run" $([ $clock = icount ] && echo --icount) \
+        --timeout 1800 "${files[@]}" --file "$ARMKVM_TOP/tests/lab/bench.sh:bench.sh" -- sh bench.sh
+done
 
 # Instruction counts: a second boot of the board with exact counting.
 files=()

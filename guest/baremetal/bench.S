@@ -3,6 +3,11 @@
  *   BENCH_CPU   ITERATIONS rounds of a register-only loop
  *   BENCH_MMIO  ITERATIONS reads of the PL011 flag register (each an MMIO exit)
  *   BENCH_HVC   ITERATIONS PSCI_VERSION calls (each a hypercall exit)
+ *   BENCH_SVC   ITERATIONS SVCs to the guest's own vector and back (movs pc,
+ *               lr, a site): forwarded in privileged mode, reflected and
+ *               emulated in isolated mode, a system call's two crossings
+ *   BENCH_TRAP  ITERATIONS reads of DACR: native in privileged mode, a
+ *               trapped and emulated CP15 access in isolated mode
  *   none        power off at once (the start-up and exit cost to subtract)
  * scripts/bench.sh times whole runs in the lab; the loop body is shared with
  * the native version, tests/lab/bench-native.c.
@@ -33,7 +38,11 @@
 	.global	_start
 _start:
 	armkvm_aware
+	patch_sites
 	ldr	sp, =stack_top
+#ifdef BENCH_SVC
+	set_vectors vectors
+#endif
 #ifdef BENCH_COUNT
 	/* Counter 0: instructions at every level; counter 1: not at PL0. */
 	mov	r0, #0
@@ -67,6 +76,14 @@ _start:
 	hvc	#0
 	subs	r4, r4, #1
 	bne	1b
+#elif defined(BENCH_SVC)
+1:	svc	#0
+	subs	r4, r4, #1
+	bne	1b
+#elif defined(BENCH_TRAP)
+1:	mrc	p15, 0, r3, c3, c0, 0		@ DACR
+	subs	r4, r4, #1
+	bne	1b
 #endif
 #ifdef BENCH_COUNT
 	read_counter r7, 0
@@ -82,10 +99,18 @@ _start:
 #endif
 	power_off
 
+#ifdef BENCH_SVC
+svc_handler:
+	site	REPL_SUBS_PC_LR_0, "movs pc, lr"
+	guest_vectors svc=svc_handler
+msg_unexpected:	.asciz	"bench: unexpected exception\n"
+	.balign	4
+#endif
+#if defined(BENCH_COUNT) || defined(BENCH_SVC)
+	define_puts
+#endif
 #ifdef BENCH_COUNT
 	define_puthex
-
-	define_puts
 	.ltorg
 	.data
 msg_count:	.asciz	"count:"
