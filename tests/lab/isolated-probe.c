@@ -378,6 +378,25 @@ static int start_guest(struct vm *v, const uint32_t *start, const uint32_t *end,
     return start_guest_in(v, start, end, r12, 0x1d3);
 }
 
+/* RUN once; the registers after it into *regs. */
+static long run_guest(struct vm *v, struct armkvm_core_regs *regs)
+{
+    long ret = ioctl(v->vcpu, ARMKVM_RUN, 0);
+
+    ioctl(v->vcpu, ARMKVM_GET_REGS, regs);
+    return ret;
+}
+
+/* RUN once to an internal-error exit: the exception vector and where it was taken. */
+static void run_to_internal(struct vm *v, const char *what)
+{
+    long ret = ioctl(v->vcpu, ARMKVM_RUN, 0);
+
+    printf("%s: RUN %s, exit %u, suberror %u, vector %u at +0x%x\n", what, err_name(ret),
+           v->run->exit_reason, v->run->internal.suberror, v->run->internal.data[0],
+           v->run->internal.data[1] - RAM_BASE);
+}
+
 static void check_devices(void)
 {
     struct armkvm_core_regs regs;
@@ -396,8 +415,7 @@ static void check_devices(void)
            v.run->exit_reason, v.run->mmio.is_write ? "write" : "read",
            (unsigned long long)v.run->mmio.phys_addr, v.run->mmio.len);
     memcpy(v.run->mmio.data, "\x34\x12\x00\x00", 4);
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     printf("devices: RUN %s, exit %u, hypercall 0x%x: read 0x%x, virtual CPSR 0x%x, "
            "RAM_BASE answered 0x%x\n", err_name(ret), v.run->exit_reason,
            v.run->hypercall.args[0], v.run->hypercall.args[2], regs.cpsr, regs.usr[4]);
@@ -413,8 +431,7 @@ static void check_svc(void)
     if (start_guest(&v, g_svc, g_svc_end, 0)) {
         return;
     }
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     /* The SVC sits at RAM_BASE + 0x30: LR_svc is the next instruction. */
     printf("svc: RUN %s, exit %u, hypercall 0x%x from the handler, r5 0x%x, "
            "CPSR 0x%x, LR_svc +0x%x, SPSR_svc 0x%x\n", err_name(ret), v.run->exit_reason,
@@ -500,8 +517,7 @@ static void check_cp15(void)
     if (start_guest(&v, g_cp15, g_cp15_end, RAM_BASE + 0x40)) {
         return;
     }
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     printf("CP15: RUN %s, exit %u: DACR 0x%08x, TPIDRPRW 0x%08x, MPIDR 0x%08x, "
            "DACR after a failed MCRNE 0x%08x; GET_REGS DACR 0x%08x TPIDRPRW 0x%08x\n",
            err_name(ret), v.run->exit_reason, v.run->hypercall.args[1],
@@ -517,15 +533,11 @@ static void check_cp15(void)
 static void check_user_hvc(void)
 {
     struct vm v;
-    long ret;
 
     if (start_guest_in(&v, g_user_hvc, g_user_hvc_end, 0, 0x10)) {
         return;
     }
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    printf("HVC in virtual user mode: RUN %s, exit %u, suberror %u, vector %u at +0x%x\n",
-           err_name(ret), v.run->exit_reason, v.run->internal.suberror,
-           v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
+    run_to_internal(&v, "HVC in virtual user mode");
     destroy_vm(&v);
 }
 
@@ -538,15 +550,13 @@ static void check_modes(void)
     if (start_guest(&v, g_modes, g_modes_end, 0)) {
         return;
     }
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     printf("replacements: RUN %s, exit %u: CPSR 0x%x, after CPSIE 0x%x; from user mode "
            "by SVC: SPSR_svc 0x%x, LR_svc +0x%x\n", err_name(ret), v.run->exit_reason,
            v.run->hypercall.args[1], v.run->hypercall.args[2], v.run->hypercall.args[3],
            regs.usr[5] - RAM_BASE);
     v.run->hypercall.ret[0] = 0;
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     printf("replacement in user mode: RUN %s, exit %u: undefined, SPSR_und 0x%x, "
            "LR_und +0x%x, CPSR 0x%x\n", err_name(ret), v.run->exit_reason,
            v.run->hypercall.args[1], v.run->hypercall.args[2] - RAM_BASE, regs.cpsr);
@@ -591,16 +601,12 @@ static void check_cntv(void)
 static void check_vfpsys(void)
 {
     struct vm v;
-    long ret;
 
     if (start_guest(&v, g_vfpsys, g_vfpsys_end, 0)) {
         return;
     }
     /* CPACR keeps cp10 closed: the guest's undefined instruction (no vectors: an exit). */
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    printf("VMRS FPEXC, cp10 closed: RUN %s, exit %u, suberror %u, vector %u at +0x%x\n",
-           err_name(ret), v.run->exit_reason, v.run->internal.suberror,
-           v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
+    run_to_internal(&v, "VMRS FPEXC, cp10 closed");
     destroy_vm(&v);
 }
 
@@ -613,16 +619,12 @@ static void check_vfpctl(void)
     if (start_guest(&v, g_vfpctl, g_vfpctl_end, 0)) {
         return;
     }
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     printf("VFP control: RUN %s, exit %u: CPACR 0x%x, FPEXC 0x%x, FPSID and MVFR0 read: %s, "
            "d0 through: %s\n", err_name(ret), v.run->exit_reason, regs.usr[6], regs.usr[1],
            regs.usr[2] && regs.usr[3] ? "yes" : "no",
            regs.usr[4] == 0x40000000 && regs.usr[5] == 0x40000000 ? "yes" : "no");
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    printf("VFP control, EN off: RUN %s, exit %u, suberror %u, vector %u at +0x%x\n",
-           err_name(ret), v.run->exit_reason, v.run->internal.suberror,
-           v.run->internal.data[0], v.run->internal.data[1] - RAM_BASE);
+    run_to_internal(&v, "VFP control, EN off");
     destroy_vm(&v);
 }
 
@@ -635,8 +637,7 @@ static void check_pvirq(void)
     if (start_guest(&v, g_pvirq, g_pvirq_end, 0)) {
         return;
     }
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     printf("PV_IRQ with the MMU off: RUN %s, exit %u, answered 0x%x\n", err_name(ret),
            v.run->exit_reason, regs.usr[4]);
     destroy_vm(&v);
@@ -679,8 +680,7 @@ static void check_archregs(void)
     }
     printf("\narch regs: all ones set: CPACR 0x%08x, CSSELR 0x%x, TEECR 0x%x, TEEHBR 0x%08x\n",
            val[0], val[1], val[2], val[3]);
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     printf("arch regs: RUN %s, the guest reads CPACR 0x%08x, CSSELR 0x%x, TEECR 0x%x, "
            "TEEHBR 0x%08x\n", err_name(ret), regs.usr[1], regs.usr[2], regs.usr[3], regs.usr[4]);
     ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
@@ -690,8 +690,7 @@ static void check_archregs(void)
     printf("arch regs: RUN %s, the guest wrote CPACR 0x%08x, CSSELR 0x%x, TEECR 0x%x, "
            "TEEHBR 0x%08x\n", err_name(ret), val[0], val[1], val[2], val[3]);
     one_reg(v.vcpu, ARMKVM_SET_ONE_REG, ids[3].id, &teehbr);
-    ret = ioctl(v.vcpu, ARMKVM_RUN, 0);
-    ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+    ret = run_guest(&v, &regs);
     printf("arch regs: RUN %s, TEEHBR after SET_ONE_REG 0x%08x\n", err_name(ret), regs.usr[4]);
     destroy_vm(&v);
 }
