@@ -5,7 +5,7 @@ set -euo pipefail
 
 bash "$ARMKVM_TOP/scripts/setup-apt.sh"
 
-# Build machine: QEMU's build (meson >= 1.5 and pycotap come from backports).
+# Build machine: QEMU's build and ours (meson >= 1.6 and pycotap come from backports).
 pkgs=(build-essential pkg-config ninja-build flex bison python3-venv ccache dpkg-dev
       libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev libslirp-dev
       device-tree-compiler cpio xz-utils zstd file kmod bc
