@@ -206,7 +206,6 @@ def read_sites(elf):
 def scan(path, allowed, report):
     elf = Elf32(path)
     sites, stub_copies = read_sites(elf)
-    found = Counter()
     unrecorded = []
     allowed_hits = Counter()
     site_hits = 0
@@ -225,17 +224,15 @@ def scan(path, allowed, report):
                 name, off = owner(funcs, addr)
                 if addr in sites or addr in stub_copies:
                     site_hits += 1
-                    found["site"] += 1
                 elif (name, cls) in allowed:
                     allowed_hits[(name, cls)] += 1
-                    found["allowed"] += 1
                 else:
                     unrecorded.append((addr, w, cls, name, off, sec["name"]))
     report("%s: %d sensitive instructions (%s): %d at sites or in their stubs, "
            "%d allowed, %d unrecorded" %
            (path.rsplit("/", 1)[-1], sum(by_class.values()),
             ", ".join("%s %d" % kv for kv in sorted(by_class.items())),
-            site_hits, found["allowed"], len(unrecorded)))
+            site_hits, sum(allowed_hits.values()), len(unrecorded)))
     # Each site must hold what its kind rewrites: a sensitive instruction; a stub's copy
     # runs away from the site, so it must not read pc (Rn, or Rm of a register form).
     for addr in sorted(sites):
