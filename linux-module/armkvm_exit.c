@@ -73,7 +73,12 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 	case ARMKVM_HC_PV_IRQ:
 		if (vcpu->vm->ops != &armkvm_isolated_ops)
 			break;
-		r[0] = armkvm_isolated_pv_irq(vcpu, r[1]) ? ARMKVM_HC_INVALID_PARAMETERS : 0;
+		if (armkvm_isolated_pv_irq(vcpu, r[1])) {
+			r[0] = ARMKVM_HC_INVALID_PARAMETERS;
+			return true;
+		}
+		r[0] = 0;
+		r[1] = ARMKVM_PV_RET_USER;
 		return true;
 	case ARMKVM_HC_MMU_ENABLE:
 		if (vcpu->vm->ops != &armkvm_privileged_ops)

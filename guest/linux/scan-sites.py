@@ -12,8 +12,9 @@ unprivileged loads and stores. The kernel records each one it runs in
 isolated mode as a site (.armkvm.sites, guest patch 0008) and rewrites it at
 boot; an instruction that is neither a site nor the copy in a site's stub
 (.armkvm.stubs) must be one of the checked, harmless ones the allow file
-lists by function; every site must hold one, and no stub's copy may read pc
-(it runs away from the site). This reads every code region of the ELF files (their $a
+lists by function; every site must hold one (a paravirtual operation's site,
+the instruction it stands in for), and no stub's copy may read pc (it runs
+away from the site). This reads every code region of the ELF files (their $a
 mapping symbols: literal pools are $d) and prints the sensitive
 instructions by class and where they are. Exit status 1 if one is neither a
 site nor allowed, or if the allow file names a function where none is.
@@ -26,7 +27,10 @@ from collections import Counter, defaultdict
 
 # Site kinds (asm/armkvm-sites.h) and the stubs' trap (UDF #0xb000).
 SITE_KINDS = {0: "trap", 1: "stub", 2: "irq-disable", 3: "irq-enable",
-              4: "irq-save", 5: "irq-restore"}
+              4: "irq-save", 5: "irq-restore", 6: "ret-user"}
+# A paravirtual operation's site holds what it stands in for, not a sensitive
+# instruction: the return to user space, the TLS write (mcr p15, 0, r1, c13, c0, 3).
+PV_SITE_INSN = {6: 0xee0d1f70}
 UDF_STUB = 0xe7fb00f0
 
 
@@ -197,7 +201,7 @@ def read_sites(elf):
     sites, stubs = {}, set()
     for off in range(sec["off"], sec["off"] + sec["size"], 12):
         addr, stub, kind = struct.unpack_from("<III", elf.data, off)
-        sites[addr] = kind
+        sites[addr] = kind & 0xff     # bits 8 and up: the operation's operands
         if stub:
             stubs.add(stub + 4)     # the original, after the stub's UDF
     return sites, stubs
@@ -237,7 +241,10 @@ def scan(path, allowed, report):
     # runs away from the site, so it must not read pc (Rn, or Rm of a register form).
     for addr in sorted(sites):
         w = elf.word_at(addr)
-        if w is None or classify(w) is None:
+        if sites[addr] in PV_SITE_INSN:
+            if w != PV_SITE_INSN[sites[addr]]:
+                unrecorded.append((addr, w or 0, "pv-site-unexpected", "?", 0, "sites"))
+        elif w is None or classify(w) is None:
             unrecorded.append((addr, w or 0, "site-not-sensitive", "?", 0, "sites"))
     for addr in sorted(stub_copies):
         w = elf.word_at(addr) or 0
@@ -245,7 +252,8 @@ def scan(path, allowed, report):
                                      (w & 0x0c000000) == 0):
             unrecorded.append((addr, w, "stub-reads-pc", "?", 0, "stubs"))
     for addr, w, cls, name, off, secname in unrecorded:
-        what = "bad site" if cls in ("site-not-sensitive", "stub-reads-pc") else "unrecorded"
+        what = ("bad site" if cls in ("site-not-sensitive", "stub-reads-pc", "pv-site-unexpected")
+                else "unrecorded")
         report("  %s: 0x%08x %08x %s in %s+0x%x (%s)" % (what, addr, w, cls, name, off, secname))
     if sites:
         report("%s: %d sites recorded (%s)" %

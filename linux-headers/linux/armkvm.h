@@ -241,10 +241,16 @@ struct armkvm_run {
  * Isolated mode: r1 = the guest-physical address (8-byte aligned, in RAM) of
  * the two words that keep the virtual CPSR.I ("masked", the guest's) and
  * "pending" (armkvm's), so that masking interrupts does not trap
- * (docs/isolated-mode.md, "Paravirtual interrupt flags"). r0 = 0, or
+ * (docs/isolated-mode.md, "Paravirtual interrupt flags"). r0 = 0 and r1 =
+ * the other paravirtual operations the module offers (ARMKVM_PV_*), or
  * ARMKVM_HC_INVALID_PARAMETERS; ARMKVM_HC_NOT_SUPPORTED in privileged mode.
  */
 #define ARMKVM_HC_PV_IRQ		0x86000008
+/*
+ * UDF #0xb200-0xb203: Linux's return to user space in one trap, in place of
+ * restore_user_regs's TLS write (docs/isolated-mode.md, 5.4).
+ */
+#define ARMKVM_PV_RET_USER		(1u << 0)
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;

@@ -249,3 +249,33 @@ int armkvm_isolated_access_word(struct armkvm_vcpu *vcpu, u32 va, bool write, u3
 	}
 	return armkvm_guest_phys_access(vcpu->vm, pa, val, 4, write) ? -EFAULT : 0;
 }
+
+/*
+ * len bytes at va as the virtual CPU loads them now (its privilege's
+ * permissions), a page at a time: 0, or nonzero if any of them would fault
+ * or is not guest RAM. For paravirtual operations, which fall back to the
+ * guest's own instructions (and their faults) when it fails.
+ */
+int armkvm_isolated_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len)
+{
+	bool user = (vcpu->sw.guest.cpsr & MODE_MASK) == USR_MODE;
+	struct armkvm_walk w;
+	unsigned int n;
+	u32 pa;
+
+	while (len) {
+		n = min_t(u32, len, PAGE_SIZE - (va & ~PAGE_MASK));
+		pa = va;
+		if (armkvm_guest_mmu_on(vcpu)) {
+			if (armkvm_guest_walk(vcpu, va, ARMKVM_ACCESS_READ, user, &w))
+				return -EFAULT;
+			pa = w.pa;
+		}
+		if (armkvm_guest_phys_access(vcpu->vm, pa, buf, n, false))
+			return -EFAULT;
+		va += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}

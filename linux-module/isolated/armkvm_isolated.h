@@ -63,6 +63,7 @@ bool armkvm_guest_l1desc(struct armkvm_vm *vm, const struct armkvm_regime *r, u3
 int armkvm_isolated_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
 void *armkvm_isolated_kmap(struct armkvm_vcpu *vcpu, u32 va);
 int armkvm_isolated_access_word(struct armkvm_vcpu *vcpu, u32 va, bool write, u32 *val);
+int armkvm_isolated_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
 
 /* isolated/armkvm_guest_ram.c: guest-physical RAM, the block or the caller's slots */
 struct armkvm_userspace_memory_region;
@@ -98,6 +99,9 @@ int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn);
 void armkvm_isolated_pv_release(struct armkvm_vcpu *vcpu);
 void armkvm_isolated_pv_put(struct armkvm_vcpu *vcpu, u32 vcpsr, bool irq_line);
 u32 armkvm_isolated_pv_get(struct armkvm_vcpu *vcpu, u32 vcpsr);
+
+/* isolated/armkvm_isolated_ret_user.c: Linux's return to user space, one trap */
+int armkvm_isolated_ret_user(struct armkvm_vcpu *vcpu, u32 ops);
 
 /* isolated/armkvm_window.c: armkvm's own pages, the one part of the window in a root */
 struct kmem_cache;

@@ -24,7 +24,8 @@
  * fault is the site's, where the guest's exception table looks) and resumes
  * after it unless it wrote pc. UDF #0xb100 is the paravirtual interrupt
  * flags' unmask with an interrupt pending (armkvm_isolated_pv.c): the run
- * loop injects it.
+ * loop injects it. UDF #0xb200-0xb203 is Linux's return to user space
+ * (armkvm_isolated_ret_user.c).
  *
  * From the virtual user mode they are undefined, as any UDF: the caller
  * reflects them. A mode the virtual CPU cannot be in (FIQ, Hyp, Monitor,
@@ -47,6 +48,7 @@
 #define FORMAT_I_LAST		0xafffu
 #define FORMAT_O		0xb000u
 #define PV_IRQ_WINDOW		0xb100u
+#define PV_RET_USER		0xb200u	/* to 0xb203: imm16[1:0] its operands */
 
 /* The PSR bits each MSR field byte writes: T, J and IT are never written by MSR. */
 #define PSR_FIELD_F		0xf8000000u	/* N Z C V Q */
@@ -335,6 +337,8 @@ int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn)
 		vcpu->sw.guest.pc += 4;
 		return 1;
 	}
+	if ((imm16 & ~3u) == PV_RET_USER)
+		return armkvm_isolated_ret_user(vcpu, imm16 & 3);
 	if (imm16 < FORMAT_I_FIRST || imm16 > FORMAT_I_LAST)
 		return -ENOENT;
 	return armkvm_format_i(vcpu, imm16);

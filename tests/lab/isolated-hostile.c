@@ -9,8 +9,10 @@
  *   - every mode change a guest can forge through the replacement
  *     encodings: CPS to each mode index, MSR CPSR_c with each immediate, an
  *     exception return (SUBS pc, lr) and an RFE to each of the 32 mode
- *     values with the T and J bits set;
- *   - random instruction words (armkvm's own replacement range included)
+ *     values with the T and J bits set, and the paravirtual return to user
+ *     space through frames of each;
+ *   - random instruction words (armkvm's own replacement range and
+ *     paravirtual operations included)
  *     in each virtual mode, with random registers and every device access
  *     answered.
  * Each run must end in an exit the ABI defines (a hypercall, an internal
@@ -236,6 +238,23 @@ static void forged_modes(void)
             run_code(code, 1, 0x1d3, gprs);
         }
     }
+    /*
+     * The return to user space (UDF #0xb200 and #0xb203) through a frame at
+     * sp_svc with each of the 32 mode values, plain and with J, T, I and F:
+     * user mode with I clear is taken, the rest is the TLS write alone.
+     */
+    for (i = 0; i < 64; i++) {
+        uint32_t *frame = &ram[(RAM_SIZE - 256) / 4];
+
+        for (unsigned int j = 0; j < 15; j++) {
+            frame[j] = rnd();
+        }
+        /* pc and CPSR for a frame at sp, and for one at sp + 8. */
+        frame[15] = frame[17] = RAM_BASE;
+        frame[16] = frame[18] = (i & 32) ? 0x010000e0u | (i & 31) : i;
+        code[0] = (i & 1) ? 0xe7fb20f3u : 0xe7fb20f0u;
+        run_code(code, 1, 0x1d3, NULL);
+    }
     report("forged mode changes");
 }
 
@@ -267,9 +286,14 @@ static void random_code(void)
     for (i = 0; i < 3000; i++) {
         for (j = 0; j < 32; j++) {
             code[j] = rnd();
-            /* One word in four from armkvm's replacement range (Format I). */
+            /*
+             * One word in four from armkvm's replacement range: Format I,
+             * or one in eight of those Format O and the paravirtual
+             * operations (UDF #0xb000-#0xb2ff).
+             */
             if (!(code[j] & 0x30000)) {
-                code[j] = 0xe7fa00f0u | (rnd() & 0xff0f);
+                code[j] = (code[j] & 0x1c0000) ? 0xe7fa00f0u | (rnd() & 0xff0f) :
+                          0xe7fb00f0u | (rnd() % 3) << 12 | (rnd() & 0xf0f);
             }
         }
         for (j = 0; j < 13; j++) {

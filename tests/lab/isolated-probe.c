@@ -58,6 +58,7 @@ extern const uint32_t g_vfpctl[], g_vfpctl_end[];
 extern const uint32_t g_timer[], g_timer_end[];
 extern const uint32_t g_pvirq[], g_pvirq_end[];
 extern const uint32_t g_archregs[], g_archregs_end[];
+extern const uint32_t g_retuser[], g_retuser_end[];
 __asm__(
     "   .pushsection .rodata\n"
     "   .balign 4\n"
@@ -301,6 +302,26 @@ __asm__(
     "   b   .\n"
     "   .ltorg\n"
     "g_archregs_end:\n"
+    /*
+     * The paravirtual return to user space (UDF #0xb200, Linux's
+     * restore_user_regs in one trap): TPIDRURO from r1, the frame at sp_svc
+     * (SET_REGS puts it at g_frame). A frame it takes returns to g_user,
+     * whose HVC is undefined in user mode; one it refuses goes on to the HVC
+     * after it, a hypercall from the virtual kernel.
+     */
+    "g_retuser:\n"
+    "   ldr r1, =0x7e57aaaa\n"
+    "   .inst 0xe7fb20f0\n"
+    "   .inst 0xe1400070\n"
+    "g_user:\n"
+    "   .inst 0xe1400070\n"
+    "   .ltorg\n"
+    "g_frame:\n"
+    "   .word 0xc0de0000, 0xc0de0001, 0xc0de0002, 0xc0de0003, 0xc0de0004, 0xc0de0005\n"
+    "   .word 0xc0de0006, 0xc0de0007, 0xc0de0008, 0xc0de0009, 0xc0de000a, 0xc0de000b\n"
+    "   .word 0xc0de000c, 0xc0de000d, 0xc0de000e, 0x40000000 + g_user - g_retuser\n"
+    "   .word 0x10, 0\n"
+    "g_retuser_end:\n"
     "   .popsection\n");
 
 static int dev_fd;
@@ -695,6 +716,60 @@ static void check_archregs(void)
     destroy_vm(&v);
 }
 
+/*
+ * The return to user space: what the frame gives (in one world switch, the
+ * HVC's undefined exception the second), and the frames it refuses, a
+ * privileged one and one outside RAM, which leave the TLS write alone; from
+ * the virtual user mode, an undefined instruction.
+ */
+static void check_ret_user(void)
+{
+    static const struct { const char *what; uint32_t cpsr, sp, frame_cpsr; } cases[] = {
+        { "return to user space", 0x1d3, 0, 0x10 },
+        { "return to user space, a frame with I set", 0x1d3, 0, 0x90 },
+        { "return to user space, a frame outside RAM", 0x1d3, 0x10000000, 0x10 },
+        { "return to user space, from user mode", 0x10, 0, 0x10 },
+    };
+    uint32_t frame = RAM_BASE + 4 * (g_retuser_end - g_retuser) - 72, sp;
+    struct armkvm_core_regs regs;
+    struct armkvm_vcpu_stats stats;
+    unsigned int i, same;
+    struct vm v;
+    long ret;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (start_guest_in(&v, g_retuser, g_retuser_end, 0, cases[i].cpsr)) {
+            return;
+        }
+        ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+        sp = regs.svc[0] = cases[i].sp ? cases[i].sp : frame;
+        ioctl(v.vcpu, ARMKVM_SET_REGS, &regs);
+        if (cases[i].frame_cpsr != 0x10) {
+            /* The frame's CPSR word, through the VM's own mapping of its RAM. */
+            uint32_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, v.vm, 0);
+
+            if (ram != MAP_FAILED) {
+                ram[(frame - RAM_BASE) / 4 + 16] = cases[i].frame_cpsr;
+                munmap(ram, RAM_SIZE);
+            }
+        }
+        ret = run_guest(&v, &regs);
+        ioctl(v.vcpu, ARMKVM_GET_STATS, &stats);
+        for (same = 0; same < 15 && regs.usr[same] == 0xc0de0000u + same; same++) {
+        }
+        printf("%s: RUN %s, exit %u, at +0x%x, CPSR 0x%x, TPIDRURO 0x%x, r0-r14 from the "
+               "frame %u, sp_svc moved %d, LR_svc 0x%x, SPSR_svc 0x%x, world switches but for host "
+               "interrupts %llu\n",
+               cases[i].what, err_name(ret), v.run->exit_reason,
+               v.run->exit_reason == ARMKVM_EXIT_INTERNAL_ERROR ?
+               v.run->internal.data[1] - RAM_BASE : regs.pc - RAM_BASE,
+               regs.cpsr, regs.cp15.tpidruro, same, (int)(regs.svc[0] - sp),
+               regs.svc[1], regs.svc[2],
+               (unsigned long long)(stats.world_switches - stats.exits_irq));
+        destroy_vm(&v);
+    }
+}
+
 static void check_timer(void)
 {
     struct vm v;
@@ -759,5 +834,6 @@ int main(void)
     check_timer();
     check_pvirq();
     check_archregs();
+    check_ret_user();
     return 0;
 }
