@@ -78,7 +78,13 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 			return true;
 		}
 		r[0] = 0;
-		r[1] = ARMKVM_PV_RET_USER;
+		r[1] = ARMKVM_PV_RET_USER | ARMKVM_PV_ENTRY_TPIDRURO;
+		return true;
+	case ARMKVM_HC_PV_ENTRY_TPIDRURO:
+		if (vcpu->vm->ops != &armkvm_isolated_ops)
+			break;
+		r[0] = armkvm_isolated_pv_entry_tpidruro(vcpu, r[1]) ?
+		       ARMKVM_HC_INVALID_PARAMETERS : 0;
 		return true;
 	case ARMKVM_HC_MMU_ENABLE:
 		if (vcpu->vm->ops != &armkvm_privileged_ops)

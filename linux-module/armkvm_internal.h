@@ -149,6 +149,8 @@ struct armkvm_arch_reg {
 extern const struct armkvm_mode_ops armkvm_privileged_ops;
 extern const struct armkvm_mode_ops armkvm_isolated_ops;
 int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa);
+int armkvm_isolated_pv_entry_tpidruro(struct armkvm_vcpu *vcpu, u32 gpa);
+void armkvm_isolated_pv_user_entry(struct armkvm_vcpu *vcpu);
 
 /* privileged/armkvm_privileged.c: the world switch, for every mode that runs on it */
 int armkvm_switch_guest(struct armkvm_vcpu *vcpu, bool irq_line, int *vector);
@@ -235,6 +237,8 @@ struct armkvm_vcpu {
 	bool has_thumbee;		/* put the host's TEECR and TEEHBR back after each switch */
 	struct page *pv_irq_page;	/* isolated mode: the guest's virtual CPSR.I */
 	u32 pv_irq_offset;
+	struct page *pv_tls_page;	/* isolated mode: TPIDRURO at entries from user mode */
+	u32 pv_tls_offset;
 };
 
 /*

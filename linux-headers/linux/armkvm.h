@@ -251,6 +251,17 @@ struct armkvm_run {
  * restore_user_regs's TLS write (docs/isolated-mode.md, 5.4).
  */
 #define ARMKVM_PV_RET_USER		(1u << 0)
+/* ARMKVM_HC_PV_ENTRY_TPIDRURO is offered. */
+#define ARMKVM_PV_ENTRY_TPIDRURO	(1u << 1)
+/*
+ * Isolated mode: r1 = the guest-physical address (4-byte aligned, in RAM) of
+ * a word that TPIDRURO takes at every exception from the guest's user mode
+ * (Linux's __entry_task), so that its entry code need not write it. r0 = 0,
+ * or ARMKVM_HC_INVALID_PARAMETERS; ARMKVM_HC_NOT_SUPPORTED in privileged
+ * mode. Like PV_IRQ's words, named with the MMU on and forgotten once it is
+ * off.
+ */
+#define ARMKVM_HC_PV_ENTRY_TPIDRURO	0x86000009
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;

@@ -24,6 +24,7 @@
 
 #include "armkvm_internal.h"
 #include "armkvm_isolated.h"
+#include "armkvm_trace.h"
 
 /* What of the virtual CPSR the real one holds while the guest runs: never M, A, I, F. */
 #define REAL_CPSR_BITS	(0xf80f0000u | PSR_IT_MASK | PSR_E_BIT | PSR_T_BIT)
@@ -201,6 +202,7 @@ static int armkvm_isolated_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
 
+	trace_armkvm_exit(vcpu, vector);
 	switch (vector) {
 	case ARMKVM_VEC_IRQ:
 	case ARMKVM_VEC_FIQ:

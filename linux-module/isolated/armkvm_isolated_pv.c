@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * armkvm host module: isolated mode's paravirtual interrupt flags. A guest
+ * armkvm host module: isolated mode's paravirtual words. A guest
  * kernel masks interrupts thousands of times a second; in user mode CPSID
  * and MSR do nothing, and a trap for each would cost a world switch. So the
  * guest keeps its virtual CPSR.I in two words of its own RAM that it names
@@ -15,7 +15,11 @@
  * instruction. The words are guest memory: the guest can only lie about its
  * own I bit, which it owns anyway.
  *
- * The address is the running kernel's: it holds while the guest's MMU is on.
+ * A guest may also name the word TPIDRURO takes at each exception from its
+ * user mode (ARMKVM_HC_PV_ENTRY_TPIDRURO): Linux's current task, which its
+ * entry code would otherwise write there, a trap each time.
+ *
+ * The addresses are the running kernel's: they hold while the guest's MMU is on.
  * With the MMU off (a reset, which puts SCTLR back, or a kernel handing over
  * to another) armkvm forgets it before the next entry, so that it never
  * writes into memory a new boot has put something else in.
@@ -30,28 +34,63 @@
 #include "armkvm_internal.h"
 #include "armkvm_isolated.h"
 
-int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa)
+/* A page of the running kernel's RAM held for the words at gpa (aligned to align). */
+static int armkvm_pv_hold(struct armkvm_vcpu *vcpu, u32 gpa, u32 align, struct page **held,
+			  u32 *offset)
 {
 	struct page *page;
 
-	if ((gpa & 7) || !(vcpu->sw.arch.sctlr & SCTLR_M))
+	if ((gpa & (align - 1)) || !(vcpu->sw.arch.sctlr & SCTLR_M))
 		return -EINVAL;
 	page = armkvm_guest_page(vcpu->vm, gpa);
 	if (IS_ERR_OR_NULL(page))
 		return -EINVAL;
 	get_page(page);
-	if (vcpu->pv_irq_page)
-		put_page(vcpu->pv_irq_page);
-	vcpu->pv_irq_page = page;
-	vcpu->pv_irq_offset = gpa & ~PAGE_MASK;
+	if (*held)
+		put_page(*held);
+	*held = page;
+	*offset = gpa & ~PAGE_MASK;
 	return 0;
+}
+
+static void armkvm_pv_drop(struct page **held)
+{
+	if (*held)
+		put_page(*held);
+	*held = NULL;
+}
+
+int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa)
+{
+	return armkvm_pv_hold(vcpu, gpa, 8, &vcpu->pv_irq_page, &vcpu->pv_irq_offset);
+}
+
+/*
+ * ARMKVM_HC_PV_ENTRY_TPIDRURO: a word of the kernel's (Linux's __entry_task)
+ * that TPIDRURO takes at every exception from the virtual user mode, so that
+ * the guest's entry code need not write it (a trap each time).
+ */
+int armkvm_isolated_pv_entry_tpidruro(struct armkvm_vcpu *vcpu, u32 gpa)
+{
+	return armkvm_pv_hold(vcpu, gpa, 4, &vcpu->pv_tls_page, &vcpu->pv_tls_offset);
+}
+
+/* An exception the virtual CPU takes from its user mode, before it is delivered. */
+void armkvm_isolated_pv_user_entry(struct armkvm_vcpu *vcpu)
+{
+	u32 *w;
+
+	if (!vcpu->pv_tls_page)
+		return;
+	w = kmap_local_page(vcpu->pv_tls_page) + vcpu->pv_tls_offset;
+	vcpu->sw.arch.cp15.tpidruro = READ_ONCE(*w);
+	kunmap_local(w);
 }
 
 void armkvm_isolated_pv_release(struct armkvm_vcpu *vcpu)
 {
-	if (vcpu->pv_irq_page)
-		put_page(vcpu->pv_irq_page);
-	vcpu->pv_irq_page = NULL;
+	armkvm_pv_drop(&vcpu->pv_irq_page);
+	armkvm_pv_drop(&vcpu->pv_tls_page);
 }
 
 /* Before an entry: the virtual I bit, and whether an interrupt waits for it. */

@@ -270,6 +270,10 @@ __asm__(
     "   ldr r1, =0x40000800\n"
     "   .inst 0xe1400070\n"
     "   mov r4, r0\n"
+    "   ldr r0, =0x86000009\n"          /* ARMKVM_HC_PV_ENTRY_TPIDRURO */
+    "   ldr r1, =0x40000800\n"
+    "   .inst 0xe1400070\n"
+    "   mov r5, r0\n"
     "   ldr r0, =0x86000099\n"
     "   .inst 0xe1400070\n"
     "   b   .\n"
@@ -661,6 +665,7 @@ static void check_pvirq(void)
     ret = run_guest(&v, &regs);
     printf("PV_IRQ with the MMU off: RUN %s, exit %u, answered 0x%x\n", err_name(ret),
            v.run->exit_reason, regs.usr[4]);
+    printf("PV_ENTRY_TPIDRURO with the MMU off: answered 0x%x\n", regs.usr[5]);
     destroy_vm(&v);
 }
 
