@@ -161,18 +161,13 @@ static bool armkvm_is_system_coproc(u32 insn)
 	       (coproc == 14 || coproc == 15);
 }
 
-static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
+/* The trapped A32 instruction insn at the virtual kernel's pc (emulate_fn). */
+static int armkvm_isolated_emulate(struct armkvm_vcpu *vcpu, u32 insn)
 {
 	struct armkvm_switch *sw = &vcpu->sw;
-	bool thumb = sw->guest.cpsr & PSR_T_BIT;
-	u32 insn = 0, data[3];
+	u32 data[3];
 	int ret;
 
-	sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
-	/* The guest's user mode: its kernel handles what is undefined there, HVC included. */
-	if ((sw->guest.cpsr & MODE_MASK) == USR_MODE || thumb ||
-	    armkvm_fetch_insn(vcpu, sw->guest.pc, &insn))
-		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
 	if (armkvm_is_hvc(insn))
 		return armkvm_exit_hypercall(vcpu, insn);
 	/* A trapped instruction that fails its condition does nothing (ARMv7 may trap it). */
@@ -196,6 +191,22 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 	data[1] = sw->guest.pc;
 	data[2] = sw->guest.cpsr;
 	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_UNSUPPORTED_INSN, 3, data);
+}
+
+static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_switch *sw = &vcpu->sw;
+	bool thumb = sw->guest.cpsr & PSR_T_BIT;
+	u32 insn = 0, cpsr;
+
+	sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
+	/* The guest's user mode: its kernel handles what is undefined there, HVC included. */
+	if ((sw->guest.cpsr & MODE_MASK) == USR_MODE || thumb ||
+	    armkvm_fetch_insn(vcpu, sw->guest.pc, &insn))
+		return armkvm_isolated_reflect(vcpu, ARMKVM_VEC_UND);
+	cpsr = sw->guest.cpsr;
+	return armkvm_isolated_chain(vcpu, insn, cpsr, armkvm_isolated_emulate(vcpu, insn),
+				     armkvm_isolated_emulate);
 }
 
 static int armkvm_isolated_handle_exit(struct armkvm_vcpu *vcpu, int vector)

@@ -65,6 +65,11 @@ void *armkvm_isolated_kmap(struct armkvm_vcpu *vcpu, u32 va);
 int armkvm_isolated_access_word(struct armkvm_vcpu *vcpu, u32 va, bool write, u32 *val);
 int armkvm_isolated_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
 
+/* isolated/armkvm_isolated_chain.c: trapping instructions in a row, in one exit */
+#define ARMKVM_CHAIN_MAX	4
+int armkvm_isolated_chain(struct armkvm_vcpu *vcpu, u32 insn, u32 cpsr, int ret,
+			  int (*emulate)(struct armkvm_vcpu *vcpu, u32 insn));
+
 /* isolated/armkvm_guest_ram.c: guest-physical RAM, the block or the caller's slots */
 struct armkvm_userspace_memory_region;
 struct page;

@@ -59,6 +59,7 @@ extern const uint32_t g_timer[], g_timer_end[];
 extern const uint32_t g_pvirq[], g_pvirq_end[];
 extern const uint32_t g_archregs[], g_archregs_end[];
 extern const uint32_t g_retuser[], g_retuser_end[];
+extern const uint32_t g_chain[], g_chain_end[];
 __asm__(
     "   .pushsection .rodata\n"
     "   .balign 4\n"
@@ -326,6 +327,36 @@ __asm__(
     "   .word 0xc0de000c, 0xc0de000d, 0xc0de000e, 0x40000000 + g_user - g_retuser\n"
     "   .word 0x10, 0\n"
     "g_retuser_end:\n"
+    /*
+     * Trapping instructions in a row (the module emulates up to 4 after the
+     * one that trapped, armkvm_isolated_chain.c): CP15 reads, a Format I
+     * MRS SPSR, a CP15 read PL0 may make (native, ends a chain), a DACR
+     * write (ends one), and a Format O STM ^ followed by MRS SPSR, as in
+     * Linux's vector_swi. r10's area is g_chain_area.
+     */
+    "g_chain:\n"
+    "   ldr r8, =0x55555555\n"
+    "   adr r10, g_chain_area + 8\n"
+    "   mrc p15, 0, r1, c1, c0, 0\n"   /* SCTLR: traps */
+    "   mrc p15, 0, r2, c3, c0, 0\n"   /* DACR */
+    "   .inst 0xe7fa01f3\n"            /* MRS r3, SPSR */
+    "   mrc p15, 0, r4, c2, c0, 0\n"   /* TTBR0 */
+    "   mrc p15, 0, r5, c1, c0, 2\n"   /* CPACR: the fourth in the chain */
+    "   mrc p15, 0, r6, c5, c0, 0\n"   /* DFSR: traps */
+    "   mrc p15, 0, r7, c13, c0, 3\n"  /* TPIDRURO: PL0 reads it */
+    "   mcr p15, 0, r8, c3, c0, 0\n"   /* DACR: traps, ends the chain */
+    "   mrc p15, 0, r9, c3, c0, 0\n"   /* traps */
+    "   b   2f\n"                      /* the site of STM ^ */
+    "1: .inst 0xe7fa01fb\n"            /* MRS r11, SPSR */
+    "   ldr r0, =0x86000099\n"
+    "   .inst 0xe1400070\n"
+    "2: .inst 0xe7fb00f0\n"            /* Format O */
+    "   stmdb r10, {sp, lr}^\n"
+    "   b   1b\n"
+    "   .ltorg\n"
+    "g_chain_area:\n"
+    "   .word 0, 0\n"
+    "g_chain_end:\n"
     "   .popsection\n");
 
 static int dev_fd;
@@ -775,6 +806,62 @@ static void check_ret_user(void)
     }
 }
 
+/* The module parameter chain_traps (root's to write), or -1. */
+static int set_chain_traps(int on)
+{
+    FILE *f = fopen("/sys/module/armkvm/parameters/chain_traps", "w");
+    int ret;
+
+    if (!f) {
+        return -1;
+    }
+    ret = fputs(on ? "Y\n" : "N\n", f) < 0;
+    return fclose(f) || ret ? -1 : 0;
+}
+
+static void check_chain(void)
+{
+    uint32_t area = 4 * (g_chain_end - g_chain) - 8;
+    struct armkvm_core_regs regs;
+    struct armkvm_vcpu_stats stats;
+    uint32_t *ram;
+    struct vm v;
+    long ret;
+    int on;
+
+    for (on = 1; on >= 0; on--) {
+        if (set_chain_traps(on)) {
+            printf("chain_traps: %s\n", strerror(errno));
+            return;
+        }
+        if (start_guest(&v, g_chain, g_chain_end, 0)) {
+            return;
+        }
+        ioctl(v.vcpu, ARMKVM_GET_REGS, &regs);
+        regs.svc[2] = 0x200001d3;
+        regs.usr[13] = 0x5e7a0013;
+        regs.usr[14] = 0x5e7a0014;
+        ioctl(v.vcpu, ARMKVM_SET_REGS, &regs);
+        ret = run_guest(&v, &regs);
+        ioctl(v.vcpu, ARMKVM_GET_STATS, &stats);
+        ram = mmap(NULL, RAM_SIZE, PROT_READ, MAP_SHARED, v.vm, 0);
+        printf("trapping instructions in a row, chain_traps %s: RUN %s, exit %u, r0 0x%x, "
+               "SCTLR 0x%x, DACR 0x%x, SPSR 0x%x, TTBR0 0x%x, CPACR 0x%x, DFSR 0x%x, "
+               "DACR written 0x%x, STM ^ 0x%x 0x%x, SPSR 0x%x, world switches but for host "
+               "interrupts %llu\n",
+               on ? "Y" : "N", err_name(ret), v.run->exit_reason, regs.usr[0],
+               regs.usr[1], regs.usr[2], regs.usr[3], regs.usr[4], regs.usr[5],
+               regs.usr[6], regs.usr[9],
+               ram == MAP_FAILED ? 0 : ram[area / 4], ram == MAP_FAILED ? 0 : ram[area / 4 + 1],
+               regs.usr[11], (unsigned long long)(stats.world_switches - stats.exits_irq));
+        if (ram != MAP_FAILED) {
+            munmap(ram, RAM_SIZE);
+        }
+        destroy_vm(&v);
+    }
+    set_chain_traps(1);
+}
+
 static void check_timer(void)
 {
     struct vm v;
@@ -840,5 +927,6 @@ int main(void)
     check_pvirq();
     check_archregs();
     check_ret_user();
+    check_chain();
     return 0;
 }
