@@ -28,13 +28,16 @@ from collections import Counter, defaultdict
 # Site kinds (asm/armkvm-sites.h) and the stubs' trap (UDF #0xb000).
 SITE_KINDS = {0: "trap", 1: "stub", 2: "irq-disable", 3: "irq-enable",
               4: "irq-save", 5: "irq-restore", 6: "ret-user", 7: "skip",
-              8: "entry-tpidruro"}
+              8: "entry-tpidruro", 9: "ptw-clean"}
 # A paravirtual site holds what it stands in for, not a sensitive instruction
 # (mask, value): the return to user space, its TLS write (mcr p15, 0, r1, c13,
 # c0, 3); a skipped sequence, its SCTLR read (mrc p15, 0, rN, c1, c0, 0);
-# the entry's TPIDRURO write (mcr p15, 0, rN, c13, c0, 3).
-PV_SITE_INSN = {6: (0xffffffff, 0xee0d1f70), 7: (0xffff0fff, 0xee110f10),
-                8: (0xffff0fff, 0xee0d0f70)}
+# the entry's TPIDRURO write (mcr p15, 0, rN, c13, c0, 3); a clean of page
+# tables for the hardware walker (mcr p15, 0, rN, c7, c10, 1) or the branch
+# into such a loop (B).
+PV_SITE_INSN = {6: [(0xffffffff, 0xee0d1f70)], 7: [(0xffff0fff, 0xee110f10)],
+                8: [(0xffff0fff, 0xee0d0f70)],
+                9: [(0xffff0fff, 0xee070f3a), (0xff000000, 0xea000000)]}
 UDF_STUB = 0xe7fb00f0
 
 
@@ -246,8 +249,8 @@ def scan(path, allowed, report):
     for addr in sorted(sites):
         w = elf.word_at(addr)
         if sites[addr] in PV_SITE_INSN:
-            mask, value = PV_SITE_INSN[sites[addr]]
-            if w is None or w & mask != value:
+            if w is None or not any(w & mask == value
+                                    for mask, value in PV_SITE_INSN[sites[addr]]):
                 unrecorded.append((addr, w or 0, "pv-site-unexpected", "?", 0, "sites"))
         elif w is None or classify(w) is None:
             unrecorded.append((addr, w or 0, "site-not-sensitive", "?", 0, "sites"))

@@ -31,6 +31,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -72,6 +73,15 @@ MODULE_PARM_DESC(shadow_roots, "isolated mode: shadow roots per vCPU (2 per gues
 static unsigned int shadow_l2_tables = 4096;
 module_param(shadow_l2_tables, uint, 0444);
 MODULE_PARM_DESC(shadow_l2_tables, "isolated mode: shadow second-level tables (1 KiB each) per vCPU");
+
+/*
+ * A miss fills the guest's valid mappings of its aligned group of pages too,
+ * as a TLB may walk ahead: a process's code, stack and heap come in runs of
+ * pages, and each page missed alone is a world switch. 0 or 1: one page.
+ */
+static unsigned int shadow_fill_ahead = 8;
+module_param(shadow_fill_ahead, uint, 0644);
+MODULE_PARM_DESC(shadow_fill_ahead, "isolated mode: pages (a power of two, up to 16) a shadow miss fills around it");
 
 static struct kmem_cache *armkvm_l2_cache;
 
@@ -361,6 +371,41 @@ static int armkvm_shadow_fill(struct armkvm_vcpu *vcpu, struct armkvm_shadow_roo
 	return 0;
 }
 
+/*
+ * After a fill at va from the guest's tables: the other pages of va's group
+ * that the guest maps to its RAM, with the permissions of the root's
+ * privilege (a page the walk refuses, a device's, or one filled already is
+ * left to its own miss). Only within va's megabyte, whose second-level
+ * table the fill has made, and only while the guest's first-level entry is
+ * the one that table was made from.
+ */
+static void armkvm_shadow_fill_ahead(struct armkvm_vcpu *vcpu, struct armkvm_shadow_root *root,
+				     u32 va)
+{
+	unsigned int pages = min(READ_ONCE(shadow_fill_ahead), 16u), mb = va >> 20, i;
+	u32 base, *l2 = armkvm_l2_of(root->l1[mb]);
+	struct armkvm_walk w;
+	struct page *page;
+	u32 a;
+
+	if (pages < 2)
+		return;
+	pages = rounddown_pow_of_two(pages);
+	base = va & ~(pages * PAGE_SIZE - 1);
+	for (a = base; a - base < pages * PAGE_SIZE; a += PAGE_SIZE) {
+		i = (a >> 12) & (L2_ENTRIES - 1);
+		if (a == (va & PAGE_MASK) || l2[i] || armkvm_in_window(a))
+			continue;
+		if (armkvm_guest_walk(vcpu, a, ARMKVM_ACCESS_READ, root->user, &w) ||
+		    w.l1desc != root->guest_l1[mb])
+			continue;
+		page = armkvm_guest_page(vcpu->vm, w.pa);
+		if (IS_ERR_OR_NULL(page))
+			continue;
+		armkvm_shadow_fill(vcpu, root, a, &w, page_to_phys(page));
+	}
+}
+
 static int armkvm_shadow_guest_mmu_error(struct armkvm_vcpu *vcpu, u32 va, u32 fsr, u32 pa)
 {
 	return armkvm_exit_internal(vcpu, ARMKVM_INTERNAL_GUEST_MMU, 4,
@@ -426,6 +471,8 @@ int armkvm_shadow_abort(struct armkvm_vcpu *vcpu, bool fetch)
 	if (ret)
 		return ret;
 	atomic_long_inc(&armkvm_shadow_fills);
+	if (!root->flat)
+		armkvm_shadow_fill_ahead(vcpu, root, va);
 	return 1;
 }
 
