@@ -65,6 +65,18 @@ void *armkvm_isolated_kmap(struct armkvm_vcpu *vcpu, u32 va);
 int armkvm_isolated_access_word(struct armkvm_vcpu *vcpu, u32 va, bool write, u32 *val);
 int armkvm_isolated_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
 
+/* The replacement encodings (armkvm_isolated_sensitive.c): A32 UDF and its imm16. */
+#define ARMKVM_UDF_MASK		0xfff000f0u
+#define ARMKVM_UDF_A32		0xe7f000f0u
+#define ARMKVM_FORMAT_I_FIRST	0xa000u
+#define ARMKVM_FORMAT_I_LAST	0xafffu
+#define ARMKVM_FORMAT_O		0xb000u
+
+static inline u32 armkvm_udf_imm16(u32 insn)
+{
+	return ((insn >> 4) & 0xfff0) | (insn & 0xf);
+}
+
 /* isolated/armkvm_isolated_chain.c: trapping instructions in a row, in one exit */
 #define ARMKVM_CHAIN_MAX	4
 int armkvm_isolated_chain(struct armkvm_vcpu *vcpu, u32 insn, u32 cpsr, int ret,

@@ -31,18 +31,10 @@
 #include "armkvm_internal.h"
 #include "armkvm_isolated.h"
 
-#define UDF_MASK	0xfff000f0u
-#define UDF_A32		0xe7f000f0u
-
 /* For measurements and tests: 0 makes every trapping instruction a world switch. */
 static bool chain_traps = true;
 module_param(chain_traps, bool, 0644);
 MODULE_PARM_DESC(chain_traps, "emulate trapping instructions in a row in one isolated-mode exit");
-
-static u32 armkvm_udf_imm16(u32 insn)
-{
-	return ((insn >> 4) & 0xfff0) | (insn & 0xf);
-}
 
 /* MRC or MCR p15 (unconditional space excluded), as the CP15 emulation takes them. */
 static bool armkvm_is_cp15_reg(u32 insn)
@@ -81,10 +73,11 @@ static bool armkvm_chain_into(u32 insn)
 	/* Conditional ones take the CPU's own condition check. */
 	if ((insn >> 28) != 0xe)
 		return false;
-	if ((insn & UDF_MASK) == UDF_A32) {
+	if ((insn & ARMKVM_UDF_MASK) == ARMKVM_UDF_A32) {
 		imm16 = armkvm_udf_imm16(insn);
 		/* Format I, and Format O's stubs: not the paravirtual operations. */
-		return (imm16 >= 0xa000 && imm16 <= 0xafff) || imm16 == 0xb000;
+		return (imm16 >= ARMKVM_FORMAT_I_FIRST && imm16 <= ARMKVM_FORMAT_I_LAST) ||
+		       imm16 == ARMKVM_FORMAT_O;
 	}
 	return armkvm_is_cp15_reg(insn) && armkvm_cp15_traps_at_pl0(insn);
 }
@@ -98,7 +91,7 @@ static bool armkvm_chain_after(u32 insn)
 {
 	if (!armkvm_chain_into(insn))
 		return false;
-	if ((insn & UDF_MASK) == UDF_A32)
+	if ((insn & ARMKVM_UDF_MASK) == ARMKVM_UDF_A32)
 		return true;
 	return (insn & BIT(20)) || ((insn >> 16) & 0xf) == 7 || ((insn >> 16) & 0xf) == 8;
 }

@@ -75,13 +75,11 @@ int armkvm_isolated_pv_entry_tpidruro(struct armkvm_vcpu *vcpu, u32 gpa)
 	return armkvm_pv_hold(vcpu, gpa, 4, &vcpu->pv_tls_page, &vcpu->pv_tls_offset);
 }
 
-/* An exception the virtual CPU takes from its user mode, before it is delivered. */
+/* An exception the virtual CPU takes from its user mode, with pv_tls_page held. */
 void armkvm_isolated_pv_user_entry(struct armkvm_vcpu *vcpu)
 {
 	u32 *w;
 
-	if (!vcpu->pv_tls_page)
-		return;
 	w = kmap_local_page(vcpu->pv_tls_page) + vcpu->pv_tls_offset;
 	vcpu->sw.arch.cp15.tpidruro = READ_ONCE(*w);
 	kunmap_local(w);

@@ -42,11 +42,6 @@
 #include "armkvm_internal.h"
 #include "armkvm_isolated.h"
 
-#define UDF_MASK		0xfff000f0u
-#define UDF_A32			0xe7f000f0u
-#define FORMAT_I_FIRST		0xa000u
-#define FORMAT_I_LAST		0xafffu
-#define FORMAT_O		0xb000u
 #define PV_IRQ_WINDOW		0xb100u
 #define PV_RET_USER		0xb200u	/* to 0xb203: imm16[1:0] its operands */
 
@@ -326,11 +321,11 @@ static int armkvm_format_o(struct armkvm_vcpu *vcpu)
  */
 int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn)
 {
-	u32 imm16 = ((insn >> 4) & 0xfff0) | (insn & 0xf);
+	u32 imm16 = armkvm_udf_imm16(insn);
 
-	if ((insn & UDF_MASK) != UDF_A32)
+	if ((insn & ARMKVM_UDF_MASK) != ARMKVM_UDF_A32)
 		return -ENOENT;
-	if (imm16 == FORMAT_O)
+	if (imm16 == ARMKVM_FORMAT_O)
 		return armkvm_format_o(vcpu);
 	if (imm16 == PV_IRQ_WINDOW) {
 		/* The run loop takes the interrupt before the next instruction. */
@@ -339,7 +334,7 @@ int armkvm_isolated_sensitive(struct armkvm_vcpu *vcpu, u32 insn)
 	}
 	if ((imm16 & ~3u) == PV_RET_USER)
 		return armkvm_isolated_ret_user(vcpu, imm16 & 3);
-	if (imm16 < FORMAT_I_FIRST || imm16 > FORMAT_I_LAST)
+	if (imm16 < ARMKVM_FORMAT_I_FIRST || imm16 > ARMKVM_FORMAT_I_LAST)
 		return -ENOENT;
 	return armkvm_format_i(vcpu, imm16);
 }
