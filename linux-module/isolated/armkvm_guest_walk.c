@@ -185,18 +185,28 @@ int armkvm_guest_walk(struct armkvm_vcpu *vcpu, u32 va, enum armkvm_access acces
 	return 0;
 }
 
-/* The guest-physical address its kernel reaches at va: false if it would fault. */
-static bool armkvm_kernel_gpa(struct armkvm_vcpu *vcpu, u32 va, u32 *gpa)
+/*
+ * The guest-physical address the virtual CPU reaches at va for access, with
+ * its kernel's (user false) or its user mode's permissions: 0, or the fault
+ * status the guest would take (never 0).
+ */
+static u32 armkvm_translate(struct armkvm_vcpu *vcpu, u32 va, enum armkvm_access access,
+			    bool user, u32 *gpa)
 {
 	struct armkvm_walk w;
 
 	*gpa = va;
 	if (!armkvm_guest_mmu_on(vcpu))
-		return true;
-	if (armkvm_guest_walk(vcpu, va, ARMKVM_ACCESS_READ, false, &w))
-		return false;
+		return 0;
+	if (armkvm_guest_walk(vcpu, va, access, user, &w))
+		return w.fsr;
 	*gpa = w.pa;
-	return true;
+	return 0;
+}
+
+static bool armkvm_in_user_mode(const struct armkvm_vcpu *vcpu)
+{
+	return (vcpu->sw.guest.cpsr & MODE_MASK) == USR_MODE;
 }
 
 /* Mode op guest_read: len bytes (not crossing a page) at va, as the guest's kernel reads them. */
@@ -204,9 +214,23 @@ int armkvm_isolated_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsi
 {
 	u32 gpa;
 
-	if ((va & ~PAGE_MASK) + len > PAGE_SIZE || !armkvm_kernel_gpa(vcpu, va, &gpa))
+	if ((va & ~PAGE_MASK) + len > PAGE_SIZE ||
+	    armkvm_translate(vcpu, va, ARMKVM_ACCESS_READ, false, &gpa))
 		return -EFAULT;
 	return armkvm_guest_phys_access(vcpu->vm, gpa, buf, len, false) ? -EFAULT : 0;
+}
+
+/*
+ * The instruction word at va if the guest's kernel may execute it there: 0,
+ * or -EFAULT (unaligned, a fault, not guest RAM).
+ */
+int armkvm_isolated_kernel_fetch(struct armkvm_vcpu *vcpu, u32 va, u32 *insn)
+{
+	u32 gpa;
+
+	if ((va & 3) || armkvm_translate(vcpu, va, ARMKVM_ACCESS_FETCH, false, &gpa))
+		return -EFAULT;
+	return armkvm_guest_phys_access(vcpu->vm, gpa, insn, 4, false) ? -EFAULT : 0;
 }
 
 /*
@@ -219,7 +243,7 @@ void *armkvm_isolated_kmap(struct armkvm_vcpu *vcpu, u32 va)
 	struct page *page;
 	u32 gpa;
 
-	if (!armkvm_kernel_gpa(vcpu, va, &gpa))
+	if (armkvm_translate(vcpu, va, ARMKVM_ACCESS_READ, false, &gpa))
 		return NULL;
 	page = armkvm_guest_page(vcpu->vm, gpa);
 	if (IS_ERR_OR_NULL(page))
@@ -235,19 +259,15 @@ void *armkvm_isolated_kmap(struct armkvm_vcpu *vcpu, u32 va)
  */
 int armkvm_isolated_access_word(struct armkvm_vcpu *vcpu, u32 va, bool write, u32 *val)
 {
-	bool user = (vcpu->sw.guest.cpsr & MODE_MASK) == USR_MODE;
-	struct armkvm_walk w;
-	u32 pa = va;
+	u32 fs, gpa;
 
 	if (va & 3)
 		return ARMKVM_FS_ALIGNMENT;
-	if (armkvm_guest_mmu_on(vcpu)) {
-		if (armkvm_guest_walk(vcpu, va, write ? ARMKVM_ACCESS_WRITE : ARMKVM_ACCESS_READ,
-				      user, &w))
-			return w.fsr;
-		pa = w.pa;
-	}
-	return armkvm_guest_phys_access(vcpu->vm, pa, val, 4, write) ? -EFAULT : 0;
+	fs = armkvm_translate(vcpu, va, write ? ARMKVM_ACCESS_WRITE : ARMKVM_ACCESS_READ,
+			      armkvm_in_user_mode(vcpu), &gpa);
+	if (fs)
+		return fs;
+	return armkvm_guest_phys_access(vcpu->vm, gpa, val, 4, write) ? -EFAULT : 0;
 }
 
 /*
@@ -258,20 +278,14 @@ int armkvm_isolated_access_word(struct armkvm_vcpu *vcpu, u32 va, bool write, u3
  */
 int armkvm_isolated_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len)
 {
-	bool user = (vcpu->sw.guest.cpsr & MODE_MASK) == USR_MODE;
-	struct armkvm_walk w;
+	bool user = armkvm_in_user_mode(vcpu);
 	unsigned int n;
-	u32 pa;
+	u32 gpa;
 
 	while (len) {
 		n = min_t(u32, len, PAGE_SIZE - (va & ~PAGE_MASK));
-		pa = va;
-		if (armkvm_guest_mmu_on(vcpu)) {
-			if (armkvm_guest_walk(vcpu, va, ARMKVM_ACCESS_READ, user, &w))
-				return -EFAULT;
-			pa = w.pa;
-		}
-		if (armkvm_guest_phys_access(vcpu->vm, pa, buf, n, false))
+		if (armkvm_translate(vcpu, va, ARMKVM_ACCESS_READ, user, &gpa) ||
+		    armkvm_guest_phys_access(vcpu->vm, gpa, buf, n, false))
 			return -EFAULT;
 		va += n;
 		buf += n;

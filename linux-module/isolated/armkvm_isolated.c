@@ -251,6 +251,7 @@ static int armkvm_isolated_set_regs(struct armkvm_vcpu *vcpu, struct armkvm_core
 		return -EINVAL;
 	regs->cp15.cntp_ctl &= CNTP_CTL_ENABLE | CNTP_CTL_IMASK;
 	regs->cp15.cntkctl &= CNTKCTL_MASK;
+	regs->cp15.sctlr |= ARMKVM_SCTLR_RAO;
 	armkvm_regs_to_context(regs, &vcpu->sw.guest, &vcpu->sw.arch);
 	/* A new translation regime: nothing of the old shadow is kept. */
 	armkvm_shadow_flush(vcpu);
@@ -263,11 +264,13 @@ static enum hrtimer_restart armkvm_isolated_no_poll(struct hrtimer *t)
 }
 
 /*
- * The interrupt-window poll is privileged mode's: the real CPSR.I is never
- * set here, so the switch never starts it; initialized all the same.
+ * The virtual SCTLR at its reset value. The interrupt-window poll is
+ * privileged mode's: the real CPSR.I is never set here, so the switch never
+ * starts it; initialized all the same.
  */
 static void armkvm_isolated_init_vcpu(struct armkvm_vcpu *vcpu)
 {
+	vcpu->sw.arch.sctlr = ARMKVM_SCTLR_RAO;
 	hrtimer_init(&vcpu->irq_window_poll, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED);
 	vcpu->irq_window_poll.function = armkvm_isolated_no_poll;
 }

@@ -61,6 +61,7 @@ int armkvm_guest_walk(struct armkvm_vcpu *vcpu, u32 va, enum armkvm_access acces
 		      struct armkvm_walk *w);
 bool armkvm_guest_l1desc(struct armkvm_vm *vm, const struct armkvm_regime *r, u32 va, u32 *desc);
 int armkvm_isolated_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
+int armkvm_isolated_kernel_fetch(struct armkvm_vcpu *vcpu, u32 va, u32 *insn);
 void *armkvm_isolated_kmap(struct armkvm_vcpu *vcpu, u32 va);
 int armkvm_isolated_access_word(struct armkvm_vcpu *vcpu, u32 va, bool write, u32 *val);
 int armkvm_isolated_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
@@ -75,6 +76,12 @@ int armkvm_isolated_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned i
 static inline u32 armkvm_udf_imm16(u32 insn)
 {
 	return ((insn >> 4) & 0xfff0) | (insn & 0xf);
+}
+
+/* An A32 MRC or MCR of CP15 that does not name pc: what the CP15 emulation takes. */
+static inline bool armkvm_is_cp15_access(u32 insn)
+{
+	return (insn & 0x0f000f10) == 0x0e000f10 && ((insn >> 12) & 0xf) != 15;
 }
 
 /* isolated/armkvm_isolated_chain.c: trapping instructions in a row, in one exit */
@@ -98,6 +105,11 @@ enum armkvm_tlbi {
 
 /* CPACR's cp10 and cp11 fields, the one part of it isolated mode keeps. */
 #define CPACR_CP10_CP11		0x00f00000u
+/*
+ * The virtual SCTLR's bits that ARMv7's VMSA reserves as read-as-one (3-6,
+ * 16, 18, 22 U, 23): its reset value, with M, C, I, V and the rest clear.
+ */
+#define ARMKVM_SCTLR_RAO	0x00c50078u
 
 /* isolated/armkvm_isolated_vfp.c: the VFP's system registers */
 int armkvm_isolated_vfp_sys(struct armkvm_vcpu *vcpu, u32 insn);

@@ -36,13 +36,6 @@ static bool chain_traps = true;
 module_param(chain_traps, bool, 0644);
 MODULE_PARM_DESC(chain_traps, "emulate trapping instructions in a row in one isolated-mode exit");
 
-/* MRC or MCR p15 (unconditional space excluded), as the CP15 emulation takes them. */
-static bool armkvm_is_cp15_reg(u32 insn)
-{
-	return (insn >> 28) != 0xf && (insn & 0x0f000f10) == 0x0e000f10 &&
-	       ((insn >> 12) & 0xf) != 15;
-}
-
 /*
  * A CP15 register access that is UNDEFINED at PL0 whatever the real
  * SCTLR.CP15BEN, CNTKCTL or PMUSERENR: IDs, SCTLR and CPACR, TTBRs, DACR,
@@ -79,7 +72,7 @@ static bool armkvm_chain_into(u32 insn)
 		return (imm16 >= ARMKVM_FORMAT_I_FIRST && imm16 <= ARMKVM_FORMAT_I_LAST) ||
 		       imm16 == ARMKVM_FORMAT_O;
 	}
-	return armkvm_is_cp15_reg(insn) && armkvm_cp15_traps_at_pl0(insn);
+	return armkvm_is_cp15_access(insn) && armkvm_cp15_traps_at_pl0(insn);
 }
 
 /*
@@ -96,22 +89,6 @@ static bool armkvm_chain_after(u32 insn)
 	return (insn & BIT(20)) || ((insn >> 16) & 0xf) == 7 || ((insn >> 16) & 0xf) == 8;
 }
 
-/* The word at va, if the guest's kernel may execute it: 0, or nonzero (no chain). */
-static int armkvm_chain_fetch(struct armkvm_vcpu *vcpu, u32 va, u32 *insn)
-{
-	struct armkvm_walk w;
-	u32 pa = va;
-
-	if (va & 3)
-		return -EFAULT;
-	if (armkvm_guest_mmu_on(vcpu)) {
-		if (armkvm_guest_walk(vcpu, va, ARMKVM_ACCESS_FETCH, false, &w))
-			return -EFAULT;
-		pa = w.pa;
-	}
-	return armkvm_guest_phys_access(vcpu->vm, pa, insn, 4, false);
-}
-
 /*
  * After emulate(vcpu, insn) returned ret for the trapped insn, with the
  * virtual CPSR cpsr before it: emulate what follows while it would trap.
@@ -126,7 +103,7 @@ int armkvm_isolated_chain(struct armkvm_vcpu *vcpu, u32 insn, u32 cpsr, int ret,
 	for (n = 0; n < ARMKVM_CHAIN_MAX && READ_ONCE(chain_traps); n++) {
 		if (ret != 1 || v->cpsr != cpsr || (cpsr & PSR_T_BIT) ||
 		    !armkvm_chain_after(insn) ||
-		    armkvm_chain_fetch(vcpu, v->pc, &insn) || !armkvm_chain_into(insn))
+		    armkvm_isolated_kernel_fetch(vcpu, v->pc, &insn) || !armkvm_chain_into(insn))
 			break;
 		ret = emulate(vcpu, insn);
 	}

@@ -295,8 +295,7 @@ int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
 	bool read = insn & BIT(20);
 	u32 *reg, val;
 
-	/* MRC and MCR only (coprocessor 15, bit 4 set), and never with pc. */
-	if ((insn & 0x0f000f10) != 0x0e000f10 || rt == 15)
+	if (!armkvm_is_cp15_access(insn))
 		return 0;
 	if (!armkvm_cond_passed(insn >> 28, vcpu->sw.guest.cpsr)) {
 		vcpu->sw.guest.pc += 4;
@@ -317,6 +316,8 @@ int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
 				val &= CPACR_CP10_CP11;	/* ASEDIS, D32DIS: not enforced, RAZ */
 			if (id == CP15(0, 2, 0, 0))
 				val &= 0xf;		/* Level, InD */
+			if (id == CP15(1, 0, 0, 0))
+				val |= ARMKVM_SCTLR_RAO;
 			if (*reg != val && armkvm_cp15_regime(id))
 				armkvm_shadow_flush(vcpu);
 			*reg = val;

@@ -14,6 +14,11 @@
  * usage: abi-race [-s SEED] [-n CALLS] [-t SECONDS] [-j THREADS] [-S SLOTS]
  *                 [-m MODE] [-w FILE]
  *   -m race     the above (default): until CALLS calls or SECONDS, whichever first
+ *   -m isolated the same race with isolated-mode VMs (docs/isolated-mode.md) on
+ *               this process's own memory, as a user without privileges may
+ *               run it: the guest is confined, so registers, CP15 state and
+ *               hypercall numbers are random too, and the memory behind the
+ *               VMs' slots is replaced, unmapped and registered wrongly
  *   -m bigvm    create and close 256 MiB VMs until killed (or CALLS / SECONDS)
  *   -m hold -k dev|vm|vcpu|run|ram
  *               keep only that object open, say "holding", wait for SIGUSR1,
@@ -196,7 +201,7 @@ static const char *const call_names[NCALLS] = {
 /* The errnos the ABI gives (fd numbers reused under a call give EBADF, ENOTTY, ...). */
 static const int known_errs[] = {
     0, EINTR, EBUSY, EBADF, ENOTTY, EINVAL, EFAULT, EEXIST, ENXIO, ENOMEM, ENODEV,
-    ENOENT, ENOSPC,
+    ENOENT, ENOSPC, EPERM,
 };
 #define NERRS (sizeof(known_errs) / sizeof(known_errs[0]) + 1)     /* + other */
 
@@ -237,6 +242,7 @@ static int running;                 /* workers not yet returned: the kicker's ta
 static unsigned long max_calls = 20000;
 static double max_seconds = 60;
 static struct armkvm_core_regs reset_regs;     /* a fresh vCPU's: the host's PRRR/NMRR */
+static bool isolated;               /* -m isolated: VMs of that mode on our own memory */
 
 static uint64_t now_ns(void)
 {
@@ -264,11 +270,11 @@ static bool chance(uint64_t *s, unsigned int percent)
  * Nothing random may reach r0-r3 as one of the module's own hypercalls
  * (SET_VECTORS, MMU_ENABLE): not even its top three bytes, which the module's
  * byte-sized mmio.is_write can complete into one (it shares a word with
- * hypercall.ret[0]).
+ * hypercall.ret[0]). An isolated guest may make any of them.
  */
 static uint32_t tame(uint32_t v)
 {
-    return v >> 8 == 0x860000 ? v ^ 0x100 : v;
+    return !isolated && v >> 8 == 0x860000 ? v ^ 0x100 : v;
 }
 
 static int err_index(long ret, int err)
@@ -288,7 +294,7 @@ static const char *err_label(unsigned int i)
 {
     static const char *const names[] = {
         "ok", "EINTR", "EBUSY", "EBADF", "ENOTTY", "EINVAL", "EFAULT", "EEXIST",
-        "ENXIO", "ENOMEM", "ENODEV", "ENOENT", "ENOSPC", "other",
+        "ENXIO", "ENOMEM", "ENODEV", "ENOENT", "ENOSPC", "EPERM", "other",
     };
     return names[i];
 }
@@ -407,6 +413,44 @@ static void open_dev(struct worker *w, struct slot *s)
     }
 }
 
+static void place_user_ram(struct worker *w, struct slot *s);
+
+/*
+ * An isolated VM without RAM of its own (ARMKVM_CAP_ISOLATED_USER_MEMORY),
+ * then this process's memory placed as its RAM. Now and then a
+ * configuration the module refuses: a block of the module's (CAP_SYS_RAWIO),
+ * reserved fields, another mode (privileged: root's).
+ */
+static void create_isolated_vm(struct worker *w, struct slot *s, int dev)
+{
+    static const uint32_t sizes[] = { 1 << 20, 1 << 20, 1 << 20, 2 << 20, 4 << 20 };
+    struct armkvm_vm_config cfg = { .mode = ARMKVM_VM_MODE_ISOLATED };
+    uint32_t r = rnd(&w->rng) % 100;
+    int vm;
+
+    if (r < 3) {
+        cfg.ram_gpa = RAM_GPA;
+        cfg.ram_size = 1 << 20;
+    } else if (r < 5) {
+        cfg.reserved[rnd(&w->rng) % 2] = 1;
+    } else if (r < 7) {
+        cfg.mode = chance(&w->rng, 50) ? ARMKVM_VM_MODE_PRIVILEGED : rnd(&w->rng);
+        cfg.ram_gpa = RAM_GPA;
+        cfg.ram_size = 1 << 20;
+    }
+    vm = CALL(w, C_CREATE_VM, ioctl(dev, ARMKVM_CREATE_VM, &cfg));
+    if (vm >= 0) {
+        __atomic_store_n(&s->gpa, cfg.ram_size ? (uint32_t)cfg.ram_gpa : RAM_GPA,
+                         __ATOMIC_RELAXED);
+        __atomic_store_n(&s->ram_size, cfg.ram_size ? (uint32_t)cfg.ram_size :
+                         sizes[rnd(&w->rng) % 5], __ATOMIC_RELAXED);
+        replace_fd(w, &s->vm, vm);
+        if (!cfg.ram_size) {
+            place_user_ram(w, s);
+        }
+    }
+}
+
 static void create_vm(struct worker *w, struct slot *s)
 {
     struct armkvm_vm_config cfg = {
@@ -417,6 +461,10 @@ static void create_vm(struct worker *w, struct slot *s)
 
     if (dev < 0) {
         open_dev(w, s);
+        return;
+    }
+    if (isolated) {
+        create_isolated_vm(w, s, dev);
         return;
     }
     if (r < 80) {
@@ -497,12 +545,75 @@ static void set_memory(struct worker *w, struct slot *s, int vm, void *p, size_t
     CALL(w, C_SET_MEMORY, ioctl(vm, ARMKVM_SET_USER_MEMORY_REGION, &m));
 }
 
+/*
+ * Isolated mode: fresh memory of this process (the old goes, pinned or not:
+ * the VM keeps the pages it pinned) with the code in it, placed as the
+ * slot's VM's RAM, most often where it was, else in a second slot, over the
+ * window the module keeps for itself, at a random place, with a wrong
+ * address or size, or deleted. After the first RUN moves are refused.
+ */
+static void place_user_ram(struct worker *w, struct slot *s)
+{
+    int vm = fd_of(&s->vm);
+    size_t len = __atomic_load_n(&s->ram_size, __ATOMIC_RELAXED);
+    uint32_t r = rnd(&w->rng) % 100;
+    struct armkvm_userspace_memory_region m = {
+        .guest_phys_addr = __atomic_load_n(&s->gpa, __ATOMIC_RELAXED),
+    };
+    void *p;
+
+    if (vm < 0 || !len) {
+        create_vm(w, s);
+        return;
+    }
+    pthread_mutex_lock(&s->lock);
+    unmap_locked(w, (void **)&s->ram, s->ram_len);
+    CALL(w, C_MMAP_RAM, (p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                                  (chance(&w->rng, 80) ? MAP_PRIVATE : MAP_SHARED) |
+                                  MAP_ANONYMOUS, -1, 0)) == MAP_FAILED ? -1 : 0);
+    if (p == MAP_FAILED) {
+        pthread_mutex_unlock(&s->lock);
+        return;
+    }
+    write_code(p, len);
+    s->ram = p;
+    s->ram_len = len;
+    m.memory_size = len;
+    m.userspace_addr = (uintptr_t)p;
+    if (r < 70) {
+        /* where it was, as slot 0 */
+    } else if (r < 78) {
+        m.slot = 1 + rnd(&w->rng) % 3;
+        m.guest_phys_addr += 64 << 20;
+    } else if (r < 82) {
+        m.memory_size = 0;
+    } else if (r < 86) {
+        m.guest_phys_addr = 0xbf000000;         /* the window's: refused */
+    } else if (r < 90) {
+        m.guest_phys_addr = rnd(&w->rng) & ~0xfffu;
+        m.slot = rnd(&w->rng) % 10;
+    } else if (r < 94) {
+        m.userspace_addr += 4096 * (1 + rnd(&w->rng) % 4);     /* past the end: EFAULT at use */
+    } else if (r < 97) {
+        m.memory_size += 4096 * (1 + rnd(&w->rng) % 4);
+    } else {
+        m.memory_size = rnd(&w->rng);
+        m.flags = chance(&w->rng, 50) ? rnd(&w->rng) : 0;
+    }
+    CALL(w, C_SET_MEMORY, ioctl(vm, ARMKVM_SET_USER_MEMORY_REGION, &m));
+    pthread_mutex_unlock(&s->lock);
+}
+
 static void map_ram(struct worker *w, struct slot *s)
 {
     int vm = fd_of(&s->vm);
     size_t len = __atomic_load_n(&s->ram_size, __ATOMIC_RELAXED);
     void *p;
 
+    if (isolated && chance(&w->rng, 90)) {
+        place_user_ram(w, s);
+        return;
+    }
     if (vm < 0 || !len) {
         create_vm(w, s);
         return;
@@ -566,6 +677,38 @@ static void map_touch_unmap(struct worker *w, struct slot *s, bool run)
 }
 
 /*
+ * Isolated mode confines its guest whatever its state: any base registers,
+ * any CPSR (SET_REGS refuses the modes a vCPU may not be in), vectors
+ * anywhere, and the guest's MMU on over random tables, domains and TTBCR.
+ */
+static void random_isolated_regs(struct worker *w, uint32_t ram, struct armkvm_core_regs *r)
+{
+    for (int i = 9; i < 13; i++) {
+        if (chance(&w->rng, 30)) {
+            r->usr[i] = rnd(&w->rng);
+        }
+    }
+    if (chance(&w->rng, 20)) {
+        r->cpsr = rnd(&w->rng);
+    }
+    if (chance(&w->rng, 10)) {
+        r->pc = rnd(&w->rng);
+    }
+    if (chance(&w->rng, 50)) {
+        r->vbar = chance(&w->rng, 50) ? ram + CODE_OFF : rnd(&w->rng) & ~0x1fu;
+    }
+    if (chance(&w->rng, 30)) {
+        r->cp15.sctlr |= 1;
+        r->cp15.ttbr0 = chance(&w->rng, 50) ? ram + (rnd(&w->rng) % 64) * 0x4000 :
+                        rnd(&w->rng);
+        r->cp15.ttbr1 = rnd(&w->rng);
+        r->cp15.ttbcr = rnd(&w->rng) % 8;
+        r->cp15.dacr = rnd(&w->rng);
+        r->cp15.contextidr = rnd(&w->rng);
+    }
+}
+
+/*
  * A state for the guest: random where nothing can come of it, and an entry
  * point of its code in this slot's RAM (another VM's, once fd numbers moved:
  * then zeros or nothing, both harmless).
@@ -609,6 +752,9 @@ static void safe_regs(struct worker *w, struct slot *s, struct armkvm_core_regs 
     r->cp15.cntp_cval_lo = rnd(&w->rng);
     r->cp15.cntp_cval_hi = chance(&w->rng, 50) ? 0 : rnd(&w->rng);
     r->cp15.cntkctl = rnd(&w->rng) & 0x3ff;
+    if (isolated) {
+        random_isolated_regs(w, base - CODE_OFF, r);
+    }
 }
 
 static void set_regs(struct worker *w, struct slot *s, int vcpu)
@@ -749,7 +895,11 @@ static void scribble_run(struct worker *w, struct slot *s)
     pthread_mutex_unlock(&s->lock);
 }
 
-/* Writes to guest RAM: only zeros past the code, or the code again. */
+/*
+ * Writes to guest RAM: only zeros past the code, or the code again; in
+ * isolated mode also random words anywhere (the code and what the guest's
+ * tables may point at included).
+ */
 static void scribble_ram(struct worker *w, struct slot *s)
 {
     pthread_mutex_lock(&s->lock);
@@ -760,6 +910,13 @@ static void scribble_ram(struct worker *w, struct slot *s)
     }
     if (chance(&w->rng, 20)) {
         write_code(s->ram, s->ram_len);
+    } else if (isolated && chance(&w->rng, 40)) {
+        uint32_t *words = (uint32_t *)s->ram;
+
+        for (int i = 0, n = 1 + rnd(&w->rng) % 64; i < n; i++) {
+            words[rnd(&w->rng) % (s->ram_len / 4)] = rnd(&w->rng);
+        }
+        __atomic_fetch_add(&ram_writes, 1, __ATOMIC_RELAXED);
     } else if (s->ram_len > DATA_OFF) {
         size_t off = DATA_OFF + rnd(&w->rng) % (s->ram_len - DATA_OFF);
         size_t len = rnd(&w->rng) % 8192;
@@ -1169,6 +1326,11 @@ static int read_reset_regs(void)
     struct armkvm_vm_config cfg = {
         .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = RAM_GPA, .ram_size = 1 << 20,
     };
+    struct armkvm_vm_config isolated_cfg = { .mode = ARMKVM_VM_MODE_ISOLATED };
+
+    if (isolated) {
+        cfg = isolated_cfg;
+    }
     int dev = open("/dev/armkvm", O_RDWR | O_CLOEXEC), vm = -1, vcpu = -1, ret = -1;
 
     if (dev >= 0 && (vm = ioctl(dev, ARMKVM_CREATE_VM, &cfg)) >= 0 &&
@@ -1324,7 +1486,7 @@ static int race(unsigned int seed)
             replace_fd(NULL, &s->efd[j], -1);
         }
     }
-    print_summary("race", seed, (now_ns() - t0) / 1e9);
+    print_summary(isolated ? "isolated" : "race", seed, (now_ns() - t0) / 1e9);
     return unexpected ? 1 : 0;
 }
 
@@ -1497,7 +1659,7 @@ int main(int argc, char **argv)
         case 'w': state = optarg; break;
         default:
             fprintf(stderr, "usage: abi-race [-s SEED] [-n CALLS] [-t SECONDS] "
-                    "[-j THREADS] [-S SLOTS] [-m race|bigvm|hold] [-k KIND] [-w FILE]\n");
+                    "[-j THREADS] [-S SLOTS] [-m race|isolated|bigvm|hold] [-k KIND] [-w FILE]\n");
             return 2;
         }
     }
@@ -1525,6 +1687,10 @@ int main(int argc, char **argv)
     sigaction(SIGALRM, &sa, NULL);
     signal(SIGCHLD, SIG_IGN);       /* fork_runner's children reap themselves */
     if (!strcmp(mode, "race")) {
+        return race(seed);
+    }
+    if (!strcmp(mode, "isolated")) {
+        isolated = true;
         return race(seed);
     }
     if (!strcmp(mode, "bigvm")) {

@@ -3,7 +3,12 @@
 # reference to the module is held; rmmod and insmod once all are gone. Then
 # what any of it could leave behind: module references, unreclaimable slab,
 # vmalloc, free memory, warn/die/lockup taint, the kernel log.
-# usage: sh abi-race.sh SEED CALLS SECONDS [THREADS]
+# usage: sh abi-race.sh SEED CALLS SECONDS [THREADS [isolated]]
+# With "isolated", the race and the kills during RUN are of isolated-mode VMs
+# on the caller's memory (abi-race -m isolated), run by a user without
+# privileges to whom the node is given, with a locked-memory limit; the
+# checks of 256 MiB VMs and of rmmod with references held (root's, privileged
+# mode's) are left to the other run.
 # Prints a verdict per check; exits non-zero on any failure.
 seed=${1:-1}
 calls=${2:-100000}
@@ -11,6 +16,21 @@ secs=${3:-60}
 threads=${4:-4}
 ko=/lib/armkvm/armkvm.ko
 fail=0
+isolated=
+if [ "$5" = isolated ]; then
+    isolated=1
+    # As isolated-hostile does: the node for group 100, 16 MiB of pinned
+    # memory. One exec after another, so that kill -9 of $! hits abi-race.
+    runner=/tmp/abi-race-as-user
+    printf '#!/bin/sh\nulimit -l 16384 && exec %s/run-as 1000 100 %s/abi-race -m isolated "$@"\n' \
+        "$PWD" "$PWD" >$runner
+    chmod 0755 $runner
+    give_node() { chgrp 100 /dev/armkvm && chmod 0660 /dev/armkvm; }
+else
+    runner=./abi-race
+    give_node() { :; }
+fi
+race() { $runner "$@"; }
 
 # verdict NAME STATUS [WHY]: STATUS is ok or FAIL.
 verdict() {
@@ -39,8 +59,8 @@ refs_back() {
 [ -w /proc/sys/kernel/hung_task_timeout_secs ] && echo 20 >/proc/sys/kernel/hung_task_timeout_secs
 
 # One cycle and a short race first, so lazily allocated kernel state does not count as a leak.
-rmmod armkvm && insmod $ko || { echo "first cycle failed"; exit 1; }
-./abi-race -s "$seed" -n 2000 -t 20 -j "$threads" >/tmp/warm.out 2>&1 ||
+rmmod armkvm && insmod $ko && give_node || { echo "first cycle failed"; exit 1; }
+race -s "$seed" -n 2000 -t 20 -j "$threads" >/tmp/warm.out 2>&1 ||
     { cat /tmp/warm.out; echo "warm-up run failed"; exit 1; }
 rm -f /tmp/warm.out
 settle
@@ -54,7 +74,7 @@ echo "before: refcnt $refs0, SUnreclaim $slab0 kB, VmallocUsed $vmalloc0 kB, Mem
 eventfd_objects() { cat /sys/module/armkvm/parameters/eventfd_objects 2>/dev/null || echo none; }
 signals0=$(cat /sys/module/armkvm/parameters/ioeventfd_signals)
 t0=$(date +%s)
-./abi-race -s "$seed" -n "$calls" -t "$secs" -j "$threads"
+race -s "$seed" -n "$calls" -t "$secs" -j "$threads"
 status=$?
 echo "race took $(( $(date +%s) - t0 )) s"
 [ $status -eq 0 ] && verdict race ok || verdict race FAIL "exit $status"
@@ -72,7 +92,7 @@ killed() {  # NAME CALL MIN SPAN ARGS...
     shift 4
     i=0 caught=0 bad=0
     while [ $i -lt 4 ]; do
-        ./abi-race "$@" -s $((seed + i)) -n 1000000000 -t 60 -w /tmp/race.state >/tmp/kill.out 2>&1 &
+        $runner "$@" -s $((seed + i)) -n 1000000000 -t 60 -w /tmp/race.state >/tmp/kill.out 2>&1 &
         pid=$!
         d=$(delay $i $min $span)
         sleep "$d"
@@ -93,10 +113,12 @@ killed() {  # NAME CALL MIN SPAN ARGS...
     [ $bad -eq 0 ] && verdict "$name" ok || verdict "$name" FAIL
 }
 killed "kill -9 during RUN" RUN 1 2 -j "$threads"
-killed "kill -9 during CREATE_VM" CREATE_VM 0.3 2 -m bigvm -j 1
+[ -z "$isolated" ] && killed "kill -9 during CREATE_VM" CREATE_VM 0.3 2 -m bigvm -j 1
 
 # rmmod while one reference is held: an fd of each kind, a mapping of each.
-for kind in dev vm vcpu run ram; do
+kinds="dev vm vcpu run ram"
+[ -n "$isolated" ] && kinds=
+for kind in $kinds; do
     ./abi-race -m hold -k $kind >/tmp/hold.out 2>&1 &
     pid=$!
     n=0
@@ -128,6 +150,7 @@ refs_back "$refs0" && verdict "references at the end" ok ||
     verdict "references at the end" FAIL "refcnt $(refcnt), was $refs0"
 if rmmod armkvm && [ ! -e /dev/armkvm ] && insmod $ko && [ -c /dev/armkvm ]; then
     verdict "rmmod and insmod" ok
+    give_node
 else
     verdict "rmmod and insmod" FAIL
 fi

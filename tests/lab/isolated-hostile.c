@@ -22,6 +22,16 @@
  * come back from every switch. Prints what it saw; exits non-zero on any
  * failure.
  *
+ * usage: isolated-hostile            the above
+ *        isolated-hostile live SECS  a guest that, for SECS seconds, fills the
+ *            VFP registers, turns FPEXC.EN off, walks every data cache line by
+ *            set/way with DCISW, DCCSW and DCCISW (conditional ones too),
+ *            invalidates its RAM and addresses outside it by MVA, the
+ *            I-cache, the branch predictor and the TLBs, then turns EN on and
+ *            checks its registers, again and again; host programs that keep
+ *            VFP registers and dirty memory live run beside it (the lab test
+ *            isolated-live-host) and check theirs.
+ *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -278,6 +288,198 @@ static void vfp_system(void)
     report("VFP system registers");
 }
 
+/*
+ * The live-data guest (MMU off, virtual SVC mode, at RAM_BASE). r4 is the
+ * pass's pattern, r10 counts what it found wrong, r11 the maintenance
+ * operations; each pass ends in hypercall 0x8f0000b0 (userspace's) with r10
+ * and r11 in r1 and r2. A VFP instruction with EN off must be an undefined
+ * instruction exception at its vectors, which counts them in sp_und and
+ * returns past it (the replacement encoding of MOVS pc, lr); any other
+ * exception is hypercall 0x8f0000bf.
+ */
+extern const uint32_t live_code[], live_vectors[], live_end[];
+__asm__(
+    "   .pushsection .rodata\n"
+    "   .balign 32\n"
+    "   .arm\n"
+    "   .arch armv7-a\n"
+    "   .fpu neon-vfpv4\n"
+    "live_code:\n"
+    "   b live_start\n"
+    "   .balign 32\n"
+    "live_vectors:\n"
+    "   b 9f\n"
+    "   b 8f\n"                            /* undefined instruction */
+    "   b 9f\n"
+    "   b 9f\n"
+    "   b 9f\n"
+    "   b 9f\n"
+    "   b 9f\n"
+    "   b 9f\n"
+    "8: add sp, sp, #1\n"
+    "   .inst 0xe7fa80f0\n"                /* MOVS pc, lr (Format I, op 4) */
+    "9: ldr r0, =0x8f0000bf\n"
+    "   mov r1, lr\n"
+    "   .inst 0xe1400070\n"
+    "   b 9b\n"
+    "live_start:\n"
+    "   mov r10, #0\n"
+    "   mov r11, #0\n"
+    "   mov r0, #0xf00000\n"
+    "   mcr p15, 0, r0, c1, c0, 2\n"       /* CPACR: cp10 and cp11 */
+    "   isb\n"
+    "   mov r0, #0x40000000\n"
+    "   vmsr fpexc, r0\n"                  /* EN */
+    "   mov r5, #0\n"
+    "   .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "   vmov d\\n, r4, r5\n"
+    "   add r5, r5, #1\n"
+    "   .endr\n"
+    "   mov r0, #0\n"
+    "   vmsr fpexc, r0\n"                  /* EN off, the registers still the guest's */
+    "   vmrs r1, fpexc\n"
+    "   tst r1, #0x40000000\n"
+    "   addne r10, r10, #1\n"
+    "   vmov d0, r10, r11\n"               /* EN off: undefined, d0 unchanged */
+
+    /* Every data or unified cache level up to the LoC, every set and way. */
+    "   mrc p15, 1, r0, c0, c0, 1\n"       /* CLIDR */
+    "   ubfx r1, r0, #24, #3\n"            /* LoC */
+    "   lsl r1, r1, #1\n"
+    "   mov r2, #0\n"                      /* level << 1, as CSSELR and the operand have it */
+    "1: cmp r2, r1\n"
+    "   bhs 6f\n"
+    "   add r3, r2, r2, lsr #1\n"
+    "   lsr r3, r0, r3\n"
+    "   and r3, r3, #7\n"
+    "   cmp r3, #2\n"                      /* a data or unified cache here? */
+    "   blo 5f\n"
+    "   mcr p15, 2, r2, c0, c0, 0\n"       /* CSSELR */
+    "   isb\n"
+    "   mrc p15, 1, r3, c0, c0, 0\n"       /* CCSIDR */
+    "   and r8, r3, #7\n"
+    "   add r8, r8, #4\n"                  /* log2 of the line's bytes */
+    "   ubfx r6, r3, #3, #10\n"            /* ways - 1 */
+    "   ubfx r7, r3, #13, #15\n"           /* sets - 1 */
+    "   clz r5, r6\n"                      /* the way's shift (32 for one way: lsl gives 0) */
+    "2: mov r9, r6\n"                      /* each set, each way */
+    "3: lsl lr, r9, r5\n"
+    "   orr lr, lr, r2\n"
+    "   orr lr, lr, r7, lsl r8\n"
+    "   and r12, r11, #3\n"
+    "   cmp r12, #1\n"
+    "   mcrlo p15, 0, lr, c7, c6, 2\n"     /* DCISW */
+    "   mcreq p15, 0, lr, c7, c10, 2\n"    /* DCCSW */
+    "   mcrhi p15, 0, lr, c7, c14, 2\n"    /* DCCISW, and for 3 a DCISW after it */
+    "   cmp r12, #3\n"
+    "   mcreq p15, 0, lr, c7, c6, 2\n"
+    "   add r11, r11, #1\n"
+    "   subs r9, r9, #1\n"
+    "   bge 3b\n"
+    "   subs r7, r7, #1\n"
+    "   bge 2b\n"
+    "5: add r2, r2, #2\n"
+    "   b 1b\n"
+    /* By MVA: 64 KiB of its RAM, and lines where no RAM is. */
+    "6: dsb\n"
+    "   mov r6, #0x40000000\n"
+    "   add r7, r6, #0x10000\n"
+    "7: mcr p15, 0, r6, c7, c6, 1\n"       /* DCIMVAC */
+    "   mcr p15, 0, r6, c7, c14, 1\n"      /* DCCIMVAC */
+    "   add r11, r11, #2\n"
+    "   add r6, r6, #64\n"
+    "   cmp r6, r7\n"
+    "   blo 7b\n"
+    "   mov r6, #0\n"
+    "   mcr p15, 0, r6, c7, c6, 1\n"
+    "   mvn r6, #0\n"
+    "   mcr p15, 0, r6, c7, c6, 1\n"
+    "   mov r6, #0xbf000000\n"             /* the window's */
+    "   mcr p15, 0, r6, c7, c6, 1\n"
+    "   mcr p15, 0, r6, c7, c5, 0\n"       /* ICIALLU */
+    "   mcr p15, 0, r6, c7, c5, 6\n"       /* BPIALL */
+    "   mcr p15, 0, r6, c8, c7, 0\n"       /* TLBIALL */
+    "   mcr p15, 0, r6, c8, c7, 1\n"       /* TLBIMVA */
+    "   add r11, r11, #7\n"
+    "   dsb\n"
+    "   isb\n"
+    /* EN on: the guest's registers as it left them. */
+    "   mov r0, #0x40000000\n"
+    "   vmsr fpexc, r0\n"
+    "   mov r5, #0\n"
+    "   .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "   vmov r6, r7, d\\n\n"
+    "   cmp r6, r4\n"
+    "   cmpeq r7, r5\n"
+    "   addne r10, r10, #1\n"
+    "   add r5, r5, #1\n"
+    "   .endr\n"
+    "   ldr r0, =0x8f0000b0\n"
+    "   mov r1, r10\n"
+    "   mov r2, r11\n"
+    "   .inst 0xe1400070\n"                /* hvc #0 */
+    "   ldr r3, =0x01010101\n"
+    "   add r4, r4, r3\n"
+    "   b live_start\n"
+    "   .ltorg\n"
+    "live_end:\n"
+    "   .popsection\n");
+
+/* The live-data guest for secs seconds: every pass must find its registers intact. */
+static void live(double secs)
+{
+    struct armkvm_core_regs regs;
+    struct timeval t0, t;
+    unsigned long passes = 0, bad = 0, ops = 0, other = 0;
+
+    memcpy(ram, live_code, (const uint8_t *)live_end - (const uint8_t *)live_code);
+    memset(&regs, 0, sizeof(regs));
+    regs.usr[4] = 0x5a5a0000u;
+    regs.pc = RAM_BASE;
+    regs.cpsr = 0x1d3;
+    regs.vbar = RAM_BASE + ((const uint8_t *)live_vectors - (const uint8_t *)live_code);
+    if (ioctl(vcpu_fd, ARMKVM_SET_REGS, &regs)) {
+        printf("live: SET_REGS: %s\n", strerror(errno));
+        failures++;
+        return;
+    }
+    gettimeofday(&t0, NULL);
+    do {
+        if (ioctl(vcpu_fd, ARMKVM_RUN, 0) < 0) {
+            if (errno != EINTR) {
+                printf("live: RUN: %s\n", strerror(errno));
+                run_errors++;
+                break;
+            }
+        } else if (run->exit_reason == ARMKVM_EXIT_HYPERCALL &&
+                   run->hypercall.args[0] == 0x8f0000b0u) {
+            passes++;
+            bad += run->hypercall.args[1];
+            ops += run->hypercall.args[2];
+            run->hypercall.ret[0] = 0x8f0000b0u;
+        } else if (run->exit_reason != ARMKVM_EXIT_TIMER) {
+            if (other++ < 5) {
+                printf("live: exit %u (pc 0x%08x)\n", run->exit_reason,
+                       ioctl(vcpu_fd, ARMKVM_GET_REGS, &regs) ? 0 : regs.pc);
+            }
+            break;
+        }
+        gettimeofday(&t, NULL);
+    } while ((t.tv_sec - t0.tv_sec) + (t.tv_usec - t0.tv_usec) / 1e6 < secs);
+    /* One VFP instruction with EN off per pass (the last pass may be cut short). */
+    if (ioctl(vcpu_fd, ARMKVM_GET_REGS, &regs)) {
+        regs.und[0] = ~0u;
+    }
+    printf("live host data: %lu passes, %lu maintenance operations, %lu wrong in the guest; "
+           "other exits %lu, RUN errors %lu\n", passes, ops, bad, other, run_errors);
+    printf("live: VFP instructions with EN off taken as undefined: %s\n",
+           regs.und[0] == passes || regs.und[0] == passes + 1 ? "each" : "NOT each");
+    if (!passes || bad || other || run_errors ||
+        (regs.und[0] != passes && regs.und[0] != passes + 1)) {
+        failures++;
+    }
+}
+
 static void random_code(void)
 {
     uint32_t code[32], gprs[13];
@@ -306,7 +508,7 @@ static void random_code(void)
     report("random instructions");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     struct armkvm_vm_config cfg = { .mode = ARMKVM_VM_MODE_ISOLATED };
     struct armkvm_userspace_memory_region slot = {
@@ -326,6 +528,11 @@ int main(void)
         return 1;
     }
     run = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd, 0);
+    if (argc == 3 && !strcmp(argv[1], "live")) {
+        live(atof(argv[2]));
+        printf("live guest: %s\n", failures ? "FAILED" : "its registers intact");
+        return failures != 0;
+    }
 
     coprocessor_space(15, 0, 0x1d3, "CP15 writes from the virtual kernel");
     coprocessor_space(15, 1, 0x1d3, "CP15 reads from the virtual kernel");
