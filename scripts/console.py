@@ -85,10 +85,19 @@ class Console:
             pass
         return self.proc.returncode
 
-    def close(self):
+    def close(self, grace=0):
+        """Kill the process group; with grace, SIGTERM first and up to that many
+        seconds for a clean exit (QEMU then runs its plugins' exit callbacks)."""
         if self.proc.poll() is None:
             try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                if grace:
+                    os.killpg(self.proc.pid, signal.SIGTERM)
+                    try:
+                        self.proc.wait(grace)
+                    except subprocess.TimeoutExpired:
+                        pass
+                if self.proc.poll() is None:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self.proc.wait()

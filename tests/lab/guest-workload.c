@@ -6,7 +6,7 @@
  * up and prints only totals of failures; "bench" times a CPU-bound, a
  * syscall-bound and a fork-bound loop (figures, not checks).
  *
- * usage: guest-workload check | stress SECONDS | bench
+ * usage: guest-workload check | stress SECONDS | bench | loop syscall|fork N
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -260,6 +260,38 @@ static void run_checks(void)
     check("unaligned LDM of the kernel's memory", n, detail);
 }
 
+/*
+ * The profile marks of scripts/lab-profile.sh (lab/profile/tbprof.c): one
+ * A32 instruction each, which only sets r12; where the guest's user code
+ * runs on the lab's CPU (armkvm), the lab's profile counts between them.
+ */
+__attribute__((target("arm"), noinline)) static void profile_mark(int start)
+{
+    if (start) {
+        __asm__ volatile(".inst 0xe30ac4b1" : : : "r12");   /* movw r12, #0xa4b1 */
+    } else {
+        __asm__ volatile(".inst 0xe30ac4b2" : : : "r12");   /* movw r12, #0xa4b2 */
+    }
+}
+
+/* One workload alone, untimed, warm: a first round, then a second between profile marks. */
+static void loop(const char *what, int n)
+{
+    for (int round = 0; round < 2; round++) {
+        if (round) {
+            profile_mark(1);
+        }
+        if (!strcmp(what, "syscall")) {
+            for (int i = 0; i < n; i++) {
+                syscall(SYS_getppid);
+            }
+        } else {
+            failures += fork_exec(n) != n;
+        }
+    }
+    profile_mark(0);
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -331,8 +363,12 @@ int main(int argc, char **argv)
                rounds > 0 ? "some" : "no", failures);
     } else if (argc == 2 && !strcmp(argv[1], "bench")) {
         bench();
+    } else if (argc == 4 && !strcmp(argv[1], "loop") &&
+               (!strcmp(argv[2], "syscall") || !strcmp(argv[2], "fork"))) {
+        loop(argv[2], atoi(argv[3]));
     } else {
-        fprintf(stderr, "usage: %s check | stress SECONDS | bench\n", argv[0]);
+        fprintf(stderr, "usage: %s check | stress SECONDS | bench | loop syscall|fork N\n",
+                argv[0]);
         return 2;
     }
     return failures ? 1 : 0;
