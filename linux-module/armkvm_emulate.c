@@ -125,7 +125,7 @@ static void armkvm_enter_vector(struct armkvm_vcpu *vcpu, int vector, u32 mode)
 	u32 cpsr = r->cpsr & ~(MODE_MASK | PSR_T_BIT | PSR_IT_MASK | PSR_J_BIT | PSR_E_BIT);
 
 	/* Isolated mode: the TPIDRURO a guest asked for at entries from its user mode. */
-	if (vcpu->pv_tls_page && (r->cpsr & MODE_MASK) == USR_MODE)
+	if (vcpu->pv_tls_word && (r->cpsr & MODE_MASK) == USR_MODE)
 		armkvm_isolated_pv_user_entry(vcpu);
 	cpsr |= mode | PSR_I_BIT;
 	if (mode == ABT_MODE || mode == IRQ_MODE)

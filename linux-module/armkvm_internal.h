@@ -235,10 +235,9 @@ struct armkvm_vcpu {
 	enum armkvm_pending pending;	/* never read from the shared run page */
 	struct armkvm_shadow *shadow;	/* isolated mode: the shadow page tables */
 	bool has_thumbee;		/* put the host's TEECR and TEEHBR back after each switch */
-	struct page *pv_irq_page;	/* isolated mode: the guest's virtual CPSR.I */
-	u32 pv_irq_offset;
-	struct page *pv_tls_page;	/* isolated mode: TPIDRURO at entries from user mode */
-	u32 pv_tls_offset;
+	/* Isolated mode's paravirtual words, mapped in the kernel while named. */
+	u32 *pv_irq_words;		/* the guest's virtual CPSR.I, and a pending interrupt */
+	u32 *pv_tls_word;		/* TPIDRURO at entries from the virtual user mode */
 };
 
 /*

@@ -86,24 +86,33 @@ static u32 vgic_running_priority(const struct armkvm_vgic *g)
 	return IDLE_PRIORITY;
 }
 
-/* The highest-priority pending interrupt and whether it interrupts the CPU. */
+/*
+ * The highest-priority pending interrupt and whether it interrupts the CPU.
+ * The candidates (enabled, pending as vgic_pending() says, not active) are
+ * found 32 at a time: this runs at every access to the controller.
+ */
 static void armkvm_vgic_update(struct armkvm_vgic *g)
 {
-	u32 best = SPURIOUS, best_prio = IDLE_PRIORITY;
-	unsigned int n;
+	u32 best = SPURIOUS, best_prio = IDLE_PRIORITY, cand;
+	unsigned int w, n;
 
 	g->running = vgic_running_priority(g);
 	g->current_pending = SPURIOUS;
 	g->irq_out = false;
 	if (!(g->s.dist_ctlr & 1) || !(g->s.cpu_ctlr & 3))
 		return;
-	for (n = 0; n < g->num_irqs; n++) {
-		if (!(g->s.enabled[n / 32] & BIT(n % 32)) || !vgic_pending(g, n) ||
-		    vgic_test(g->s.active, n))
-			continue;
-		if (g->s.priority[n] < best_prio) {
-			best_prio = g->s.priority[n];
-			best = n;
+	for (w = 0; w < DIV_ROUND_UP(g->num_irqs, 32); w++) {
+		cand = g->s.enabled[w] & ~g->s.active[w] &
+		       (g->s.pending[w] | (g->s.level[w] & ~g->s.edge[w]));
+		/* In order of number: the lowest wins a tie, as before. */
+		for (; cand; cand &= cand - 1) {
+			n = w * 32 + __ffs(cand);
+			if (n >= g->num_irqs)
+				break;
+			if (g->s.priority[n] < best_prio) {
+				best_prio = g->s.priority[n];
+				best = n;
+			}
 		}
 	}
 	if (best_prio >= g->s.pmr)

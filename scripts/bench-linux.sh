@@ -6,6 +6,7 @@
 # Twice: on the wall clock, and in a second boot with -icount shift=0, where time is
 # instructions executed (one per ns), free of the emulated lab's uneven cost per instruction
 # and of the build machine's load. docs/benchmarks.md records the results.
+#   bash scripts/bench-linux.sh [wall] [icount]     the boots named (default: both)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -93,5 +94,9 @@ awk '/^figure: [a-z]+: workload/ { t[$2 $4] = $(NF - 1) }
      }' "$figures"
 }
 
-bench_boot wall
-bench_boot icount
+for clock in ${*:-wall icount}; do
+    case $clock in
+    wall|icount) bench_boot "$clock" ;;
+    *) die "usage: bench-linux.sh [wall] [icount]" ;;
+    esac
+done

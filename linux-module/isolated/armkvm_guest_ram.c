@@ -9,7 +9,13 @@
  * by one as the guest first touches them (FOLL_LONGTERM, like VFIO) and
  * unpinned with the VM. Nothing here assumes guest-physical and
  * host-physical addresses are related: the shadow maps each page where the
- * pin found it, and walks and emulated accesses go through kmap.
+ * pin found it. The module's own reads and writes of guest RAM (table
+ * walks, fetches of trapped instructions, emulated loads and stores) go,
+ * as KVM's do, through the registering process's mapping of the slot when
+ * they run in that process, without mapping the page in the kernel (user
+ * memory is mostly highmem, where each kmap_local costs a few hundred
+ * instructions); otherwise, and where that mapping is not present now,
+ * through the pinned page and kmap.
  *
  * Copyright (c) 2026 The armkvm developers
  */
@@ -17,6 +23,7 @@
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <asm/cacheflush.h>
 
 #include "armkvm_internal.h"
@@ -69,6 +76,20 @@ static struct page *armkvm_slot_page(struct armkvm_user_memory *um, struct armkv
 	return page;
 }
 
+/* The slot that holds guest-physical gpa, or NULL. */
+static struct armkvm_user_slot *armkvm_user_slot(struct armkvm_user_memory *um, u32 gpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARMKVM_USER_SLOTS; i++) {
+		struct armkvm_user_slot *s = &um->slots[i];
+
+		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
 /*
  * The host page behind guest-physical gpa: NULL if gpa is not RAM (a device,
  * or nothing), an ERR_PTR if it is but cannot be pinned (the mapping is gone,
@@ -77,7 +98,7 @@ static struct page *armkvm_slot_page(struct armkvm_user_memory *um, struct armkv
 struct page *armkvm_guest_page(struct armkvm_vm *vm, u32 gpa)
 {
 	struct armkvm_user_memory *um = vm->user_memory;
-	unsigned int i;
+	struct armkvm_user_slot *s;
 
 	if (!um) {
 		u32 off = gpa - vm->ram_gpa;
@@ -86,13 +107,44 @@ struct page *armkvm_guest_page(struct armkvm_vm *vm, u32 gpa)
 			return NULL;
 		return vm->ram + (off >> PAGE_SHIFT);
 	}
-	for (i = 0; i < ARMKVM_USER_SLOTS; i++) {
-		struct armkvm_user_slot *s = &um->slots[i];
+	s = armkvm_user_slot(um, gpa);
+	return s ? armkvm_slot_page(um, s, (gpa - s->gpa) >> PAGE_SHIFT) : NULL;
+}
 
-		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
-			return armkvm_slot_page(um, s, (gpa - s->gpa) >> PAGE_SHIFT);
+/*
+ * len bytes of slot s at gpa through the registering process's own mapping,
+ * never sleeping: false if this is another process or the page is not
+ * mapped there now (then the pinned page serves). The slot's addresses were
+ * checked against TASK_SIZE when it was set.
+ */
+static bool armkvm_user_copy(struct armkvm_user_memory *um, struct armkvm_user_slot *s,
+			     u32 gpa, void *buf, unsigned int len, bool write)
+{
+	void __user *p = (void __user *)(unsigned long)(s->uaddr + (gpa - s->gpa));
+	unsigned long left;
+
+	if (current->mm != um->mm)
+		return false;
+	pagefault_disable();
+	if (len == 4 && !(gpa & 3)) {
+		/* A descriptor, an instruction, a word: without the copy's object checks. */
+		u32 v;
+
+		if (write) {
+			memcpy(&v, buf, 4);
+			left = __put_user(v, (u32 __user *)p);
+		} else {
+			left = __get_user(v, (u32 __user *)p);
+			if (!left)
+				memcpy(buf, &v, 4);
+		}
+	} else if (write) {
+		left = __copy_to_user_inatomic(p, buf, len);
+	} else {
+		left = __copy_from_user_inatomic(buf, p, len);
 	}
-	return NULL;
+	pagefault_enable();
+	return !left;
 }
 
 /*
@@ -102,11 +154,20 @@ struct page *armkvm_guest_page(struct armkvm_vm *vm, u32 gpa)
 int armkvm_guest_phys_access(struct armkvm_vm *vm, u32 gpa, void *buf, unsigned int len,
 			     bool write)
 {
+	struct armkvm_user_memory *um = vm->user_memory;
 	struct page *page;
 	void *p;
 
 	if ((gpa & ~PAGE_MASK) + len > PAGE_SIZE)
 		return -EINVAL;
+	if (um) {
+		struct armkvm_user_slot *s = armkvm_user_slot(um, gpa);
+
+		if (!s)
+			return -ENOENT;
+		if (armkvm_user_copy(um, s, gpa, buf, len, write))
+			return 0;
+	}
 	page = armkvm_guest_page(vm, gpa);
 	if (!page)
 		return -ENOENT;

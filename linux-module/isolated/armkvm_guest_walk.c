@@ -196,10 +196,11 @@ static u32 armkvm_translate(struct armkvm_vcpu *vcpu, u32 va, enum armkvm_access
 	struct armkvm_walk w;
 
 	*gpa = va;
-	if (!armkvm_guest_mmu_on(vcpu))
+	if (!armkvm_guest_mmu_on(vcpu) || armkvm_walk_cache_lookup(vcpu, va, user, access, gpa))
 		return 0;
 	if (armkvm_guest_walk(vcpu, va, access, user, &w))
 		return w.fsr;
+	armkvm_walk_cache_insert(vcpu, va, user, &w);
 	*gpa = w.pa;
 	return 0;
 }

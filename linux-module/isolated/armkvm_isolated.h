@@ -62,6 +62,12 @@ int armkvm_guest_walk(struct armkvm_vcpu *vcpu, u32 va, enum armkvm_access acces
 bool armkvm_guest_l1desc(struct armkvm_vm *vm, const struct armkvm_regime *r, u32 va, u32 *desc);
 int armkvm_isolated_guest_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);
 int armkvm_isolated_kernel_fetch(struct armkvm_vcpu *vcpu, u32 va, u32 *insn);
+
+/* isolated/armkvm_shadow.c: the module's own TLB of the guest's translations */
+void armkvm_walk_cache_flush(struct armkvm_vcpu *vcpu);
+bool armkvm_walk_cache_lookup(struct armkvm_vcpu *vcpu, u32 va, bool user, u32 access, u32 *gpa);
+void armkvm_walk_cache_insert(struct armkvm_vcpu *vcpu, u32 va, bool user,
+			      const struct armkvm_walk *w);
 void *armkvm_isolated_kmap(struct armkvm_vcpu *vcpu, u32 va);
 int armkvm_isolated_access_word(struct armkvm_vcpu *vcpu, u32 va, bool write, u32 *val);
 int armkvm_isolated_read(struct armkvm_vcpu *vcpu, u32 va, void *buf, unsigned int len);

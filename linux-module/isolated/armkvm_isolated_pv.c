@@ -29,40 +29,53 @@
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
 #include <asm/ptrace.h>
 
 #include "armkvm_internal.h"
 #include "armkvm_isolated.h"
 
-/* A page of the running kernel's RAM held for the words at gpa (aligned to align). */
-static int armkvm_pv_hold(struct armkvm_vcpu *vcpu, u32 gpa, u32 align, struct page **held,
-			  u32 *offset)
+/* Unmap and let go of the page behind a word named before, if any. */
+static void armkvm_pv_drop(u32 **words)
+{
+	void *p = *words;
+
+	if (!p)
+		return;
+	*words = NULL;
+	p = (void *)((unsigned long)p & PAGE_MASK);
+	put_page(vmalloc_to_page(p));
+	vunmap(p);
+}
+
+/*
+ * The page of the running kernel's RAM that holds its words at gpa (aligned
+ * to align), held and mapped in the kernel for as long as they are named:
+ * they are read or written at every entry and exit, where a kmap_local of a
+ * highmem page would cost more than the rest of the work.
+ */
+static int armkvm_pv_hold(struct armkvm_vcpu *vcpu, u32 gpa, u32 align, u32 **words)
 {
 	struct page *page;
+	void *p;
 
 	if ((gpa & (align - 1)) || !(vcpu->sw.arch.sctlr & SCTLR_M))
 		return -EINVAL;
 	page = armkvm_guest_page(vcpu->vm, gpa);
 	if (IS_ERR_OR_NULL(page))
 		return -EINVAL;
+	p = vmap(&page, 1, VM_MAP, PAGE_KERNEL);
+	if (!p)
+		return -ENOMEM;
 	get_page(page);
-	if (*held)
-		put_page(*held);
-	*held = page;
-	*offset = gpa & ~PAGE_MASK;
+	armkvm_pv_drop(words);
+	*words = p + (gpa & ~PAGE_MASK);
 	return 0;
-}
-
-static void armkvm_pv_drop(struct page **held)
-{
-	if (*held)
-		put_page(*held);
-	*held = NULL;
 }
 
 int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa)
 {
-	return armkvm_pv_hold(vcpu, gpa, 8, &vcpu->pv_irq_page, &vcpu->pv_irq_offset);
+	return armkvm_pv_hold(vcpu, gpa, 8, &vcpu->pv_irq_words);
 }
 
 /*
@@ -72,47 +85,36 @@ int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa)
  */
 int armkvm_isolated_pv_entry_tpidruro(struct armkvm_vcpu *vcpu, u32 gpa)
 {
-	return armkvm_pv_hold(vcpu, gpa, 4, &vcpu->pv_tls_page, &vcpu->pv_tls_offset);
+	return armkvm_pv_hold(vcpu, gpa, 4, &vcpu->pv_tls_word);
 }
 
-/* An exception the virtual CPU takes from its user mode, with pv_tls_page held. */
+/* An exception the virtual CPU takes from its user mode, with pv_tls_word named. */
 void armkvm_isolated_pv_user_entry(struct armkvm_vcpu *vcpu)
 {
-	u32 *w;
-
-	w = kmap_local_page(vcpu->pv_tls_page) + vcpu->pv_tls_offset;
-	vcpu->sw.arch.cp15.tpidruro = READ_ONCE(*w);
-	kunmap_local(w);
+	vcpu->sw.arch.cp15.tpidruro = READ_ONCE(*vcpu->pv_tls_word);
 }
 
 void armkvm_isolated_pv_release(struct armkvm_vcpu *vcpu)
 {
-	armkvm_pv_drop(&vcpu->pv_irq_page);
-	armkvm_pv_drop(&vcpu->pv_tls_page);
+	armkvm_pv_drop(&vcpu->pv_irq_words);
+	armkvm_pv_drop(&vcpu->pv_tls_word);
 }
 
 /* Before an entry: the virtual I bit, and whether an interrupt waits for it. */
 void armkvm_isolated_pv_put(struct armkvm_vcpu *vcpu, u32 vcpsr, bool irq_line)
 {
-	u32 *w;
+	u32 *w = vcpu->pv_irq_words;
 
-	if (!vcpu->pv_irq_page)
+	if (!w)
 		return;
-	w = kmap_local_page(vcpu->pv_irq_page) + vcpu->pv_irq_offset;
 	WRITE_ONCE(w[0], vcpsr & PSR_I_BIT);
 	WRITE_ONCE(w[1], irq_line && (vcpsr & PSR_I_BIT));
-	kunmap_local(w);
 }
 
 /* After an exit from a virtual privileged mode: the I bit the guest kept. */
 u32 armkvm_isolated_pv_get(struct armkvm_vcpu *vcpu, u32 vcpsr)
 {
-	u32 *w, masked;
-
-	if (!vcpu->pv_irq_page || (vcpsr & MODE_MASK) == USR_MODE)
+	if (!vcpu->pv_irq_words || (vcpsr & MODE_MASK) == USR_MODE)
 		return vcpsr;
-	w = kmap_local_page(vcpu->pv_irq_page) + vcpu->pv_irq_offset;
-	masked = READ_ONCE(w[0]);
-	kunmap_local(w);
-	return masked ? vcpsr | PSR_I_BIT : vcpsr & ~PSR_I_BIT;
+	return READ_ONCE(vcpu->pv_irq_words[0]) ? vcpsr | PSR_I_BIT : vcpsr & ~PSR_I_BIT;
 }

@@ -122,11 +122,35 @@ struct armkvm_shadow_root {
 	u32 *guest_l1;			/* per megabyte with a shadow L2: the guest's descriptor */
 };
 
+/*
+ * The module's own TLB: translations its walks of the guest's tables found,
+ * for the module's reads and writes of guest memory (each trapped
+ * instruction is fetched, a chain fetches the next, an STM ^ stores word by
+ * word, a return to user space reads its frame), which would walk the
+ * guest's tables each time. Like the CPU's, it keeps only translations that
+ * succeeded, until the guest's TLB maintenance, a change of any of its
+ * virtual CP15 registers (TTBRs, TTBCR, DACR, SCTLR, CONTEXTIDR among them)
+ * or new registers from userspace (armkvm_shadow_flush()); a descriptor the
+ * guest makes valid is walked afresh, as no fault is cached.
+ */
+#define WALK_CACHE_SIZE		16		/* direct-mapped by page */
+#define WALK_CACHE_USER		BIT(0)
+#define WALK_CACHE_VALID	BIT(1)
+
+struct armkvm_walk_cache {
+	struct {
+		u32 tag;		/* the virtual page | WALK_CACHE_VALID | _USER */
+		u32 gpa;		/* its guest-physical page */
+		u32 prot;		/* ARMKVM_PROT_* for that privilege */
+	} e[WALK_CACHE_SIZE];
+};
+
 struct armkvm_shadow {
 	struct list_head roots;
 	unsigned int nr_roots;
 	unsigned int nr_l2;
 	struct armkvm_shadow_root *cur;	/* the root of the last entry */
+	struct armkvm_walk_cache tlb;
 };
 
 int armkvm_shadow_init(void)
@@ -219,6 +243,43 @@ void armkvm_shadow_flush(struct armkvm_vcpu *vcpu)
 		return;
 	list_for_each_entry_safe(root, tmp, &s->roots, link)
 		armkvm_shadow_free_root(s, root);
+	memset(&s->tlb, 0, sizeof(s->tlb));
+}
+
+/* The guest changed a virtual CP15 register: its translations may have changed. */
+void armkvm_walk_cache_flush(struct armkvm_vcpu *vcpu)
+{
+	if (vcpu->shadow)
+		memset(&vcpu->shadow->tlb, 0, sizeof(vcpu->shadow->tlb));
+}
+
+/* va's translation for that privilege and access, if cached: its guest-physical address. */
+bool armkvm_walk_cache_lookup(struct armkvm_vcpu *vcpu, u32 va, bool user, u32 access, u32 *gpa)
+{
+	struct armkvm_shadow *s = vcpu->shadow;
+	unsigned int i = (va >> PAGE_SHIFT) % WALK_CACHE_SIZE;
+
+	if (!s)
+		return false;
+	if (s->tlb.e[i].tag != ((va & PAGE_MASK) | WALK_CACHE_VALID | (user ? WALK_CACHE_USER : 0)) ||
+	    !(s->tlb.e[i].prot & access))
+		return false;
+	*gpa = s->tlb.e[i].gpa | (va & ~PAGE_MASK);
+	return true;
+}
+
+/* A walk of va that succeeded, for that privilege, in the guest's regime now. */
+void armkvm_walk_cache_insert(struct armkvm_vcpu *vcpu, u32 va, bool user,
+			      const struct armkvm_walk *w)
+{
+	struct armkvm_shadow *s = vcpu->shadow;
+	unsigned int i = (va >> PAGE_SHIFT) % WALK_CACHE_SIZE;
+
+	if (!s)
+		return;
+	s->tlb.e[i].tag = (va & PAGE_MASK) | WALK_CACHE_VALID | (user ? WALK_CACHE_USER : 0);
+	s->tlb.e[i].gpa = w->pa & PAGE_MASK;
+	s->tlb.e[i].prot = w->prot;
 }
 
 void armkvm_shadow_release(struct armkvm_vcpu *vcpu)
@@ -270,6 +331,12 @@ static struct armkvm_shadow_root *armkvm_shadow_root(struct armkvm_vcpu *vcpu)
 		asid = 0;
 	else
 		armkvm_guest_regime(vcpu, &key);
+	/* Most entries are to the last entry's root: at the head of the list already. */
+	root = s->cur;
+	if (root && root->user == user && root->flat == flat && root->asid == asid &&
+	    root->key.ttbr0 == key.ttbr0 && root->key.ttbr1 == key.ttbr1 &&
+	    root->key.ttbcr == key.ttbcr && list_first_entry(&s->roots, typeof(*root), link) == root)
+		return root;
 	list_for_each_entry(root, &s->roots, link) {
 		if (root->user == user && root->flat == flat && root->asid == asid &&
 		    !memcmp(&root->key, &key, sizeof(key))) {
@@ -515,6 +582,7 @@ void armkvm_shadow_tlbi(struct armkvm_vcpu *vcpu, enum armkvm_tlbi op, u32 val)
 
 	if (!s)
 		return;
+	memset(s->tlb.e, 0, sizeof(s->tlb.e));
 	switch (op) {
 	case ARMKVM_TLBI_ALL:
 		armkvm_shadow_flush(vcpu);

@@ -480,6 +480,71 @@ static void live(double secs)
     }
 }
 
+/*
+ * Exception storms: vectors whose every entry takes the same exception again
+ * (SVC, an undefined instruction, a BKPT's prefetch abort, an LDRD's
+ * alignment fault), for good. Each run must end with the
+ * interval timer's signal (300 ms), the vCPU in a valid mode, after at
+ * least a hundred exceptions delivered (thousands in the lab).
+ */
+static void exception_storms(void)
+{
+    static const struct {
+        const char *what;
+        uint32_t vbar, insn;
+    } storms[] = {
+        { "SVC", RAM_BASE + 0x1000, 0xef000000u },             /* svc #0 */
+        { "undefined", RAM_BASE + 0x1000, 0xe7f000f0u },       /* udf */
+        { "prefetch abort", RAM_BASE + 0x1000, 0xe1200070u },  /* bkpt #0 */
+        { "data abort", RAM_BASE + 0x1000, 0xe1c200d0u },      /* ldrd r0, r1, [r2] */
+    };
+    struct itimerval t = { .it_value = { .tv_usec = 300000 } };
+    struct armkvm_vcpu_stats before, after;
+    struct armkvm_core_regs regs;
+    unsigned int i, j;
+    long ret;
+
+    for (i = 0; i < sizeof(storms) / sizeof(storms[0]); i++) {
+        for (j = 0; j < 8; j++) {
+            ram[0x1000 / 4 + j] = storms[i].insn;
+        }
+        memset(&regs, 0, sizeof(regs));
+        regs.usr[2] = RAM_BASE + 1;                 /* LDRD faults there whatever SCTLR.A */
+        regs.svc[0] = regs.abt[0] = regs.und[0] = regs.irq[0] = RAM_BASE + RAM_SIZE - 256;
+        regs.vbar = storms[i].vbar;
+        regs.pc = RAM_BASE + 0x1000;
+        regs.cpsr = 0x1d3;
+        if (ioctl(vcpu_fd, ARMKVM_SET_REGS, &regs) ||
+            ioctl(vcpu_fd, ARMKVM_GET_STATS, &before)) {
+            printf("storm %s: setting up: %s\n", storms[i].what, strerror(errno));
+            failures++;
+            continue;
+        }
+        runs++;
+        setitimer(ITIMER_REAL, &t, NULL);
+        ret = ioctl(vcpu_fd, ARMKVM_RUN, 0);
+        if (ret == 0) {
+            exits[run->exit_reason < 8 ? run->exit_reason : 0]++;
+        } else if (errno == EINTR) {
+            exits[ARMKVM_EXIT_INTR]++;
+        } else {
+            run_errors++;
+        }
+        ioctl(vcpu_fd, ARMKVM_GET_STATS, &after);
+        printf("storm %s: RUN %s after %llu exceptions delivered\n", storms[i].what,
+               ret ? strerror(errno) : "returned an exit",
+               (unsigned long long)(after.exceptions_delivered - before.exceptions_delivered));
+        if (ret == 0 || after.exceptions_delivered - before.exceptions_delivered < 100 ||
+            ioctl(vcpu_fd, ARMKVM_GET_REGS, &regs) || !valid_mode(regs.cpsr)) {
+            failures++;
+        }
+        run->immediate_exit = 1;
+        ioctl(vcpu_fd, ARMKVM_RUN, 0);
+        run->immediate_exit = 0;
+    }
+    report("exception storms");
+}
+
 static void random_code(void)
 {
     uint32_t code[32], gprs[13];
@@ -539,6 +604,7 @@ int main(int argc, char **argv)
     coprocessor_space(15, 0, 0x1d0, "CP15 writes from the virtual user mode");
     coprocessor_space(14, 0, 0x1d3, "CP14 writes from the virtual kernel");
     forged_modes();
+    exception_storms();
     vfp_system();
     random_code();
     printf("hostile code: %s\n", failures ? "FAILED" : "every run confined");
