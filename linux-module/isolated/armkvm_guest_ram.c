@@ -167,8 +167,10 @@ int armkvm_guest_phys_access(struct armkvm_vm *vm, u32 gpa, void *buf, unsigned 
 			return -ENOENT;
 		if (armkvm_user_copy(um, s, gpa, buf, len, write))
 			return 0;
+		page = armkvm_slot_page(um, s, (gpa - s->gpa) >> PAGE_SHIFT);
+	} else {
+		page = armkvm_guest_page(vm, gpa);
 	}
-	page = armkvm_guest_page(vm, gpa);
 	if (!page)
 		return -ENOENT;
 	if (IS_ERR(page))

@@ -318,10 +318,12 @@ int armkvm_isolated_cp15(struct armkvm_vcpu *vcpu, u32 insn)
 				val &= 0xf;		/* Level, InD */
 			if (id == CP15(1, 0, 0, 0))
 				val |= ARMKVM_SCTLR_RAO;
-			if (*reg != val && armkvm_cp15_regime(id))
-				armkvm_shadow_flush(vcpu);
-			else if (*reg != val)
-				armkvm_walk_cache_flush(vcpu);
+			if (*reg != val) {
+				if (armkvm_cp15_regime(id))
+					armkvm_shadow_flush(vcpu);	/* the walk cache too */
+				else
+					armkvm_walk_cache_flush(vcpu);
+			}
 			*reg = val;
 		} else if (!armkvm_cp15_op(vcpu, id, val)) {
 			return 0;

@@ -243,14 +243,19 @@ void armkvm_shadow_flush(struct armkvm_vcpu *vcpu)
 		return;
 	list_for_each_entry_safe(root, tmp, &s->roots, link)
 		armkvm_shadow_free_root(s, root);
-	memset(&s->tlb, 0, sizeof(s->tlb));
+	armkvm_walk_cache_flush(vcpu);
 }
 
-/* The guest changed a virtual CP15 register: its translations may have changed. */
+/* The walk cache emptied: TLB maintenance, a virtual CP15 register changed, new registers. */
 void armkvm_walk_cache_flush(struct armkvm_vcpu *vcpu)
 {
 	if (vcpu->shadow)
 		memset(&vcpu->shadow->tlb, 0, sizeof(vcpu->shadow->tlb));
+}
+
+static u32 armkvm_walk_cache_tag(u32 va, bool user)
+{
+	return (va & PAGE_MASK) | WALK_CACHE_VALID | (user ? WALK_CACHE_USER : 0);
 }
 
 /* va's translation for that privilege and access, if cached: its guest-physical address. */
@@ -261,8 +266,7 @@ bool armkvm_walk_cache_lookup(struct armkvm_vcpu *vcpu, u32 va, bool user, u32 a
 
 	if (!s)
 		return false;
-	if (s->tlb.e[i].tag != ((va & PAGE_MASK) | WALK_CACHE_VALID | (user ? WALK_CACHE_USER : 0)) ||
-	    !(s->tlb.e[i].prot & access))
+	if (s->tlb.e[i].tag != armkvm_walk_cache_tag(va, user) || !(s->tlb.e[i].prot & access))
 		return false;
 	*gpa = s->tlb.e[i].gpa | (va & ~PAGE_MASK);
 	return true;
@@ -277,7 +281,7 @@ void armkvm_walk_cache_insert(struct armkvm_vcpu *vcpu, u32 va, bool user,
 
 	if (!s)
 		return;
-	s->tlb.e[i].tag = (va & PAGE_MASK) | WALK_CACHE_VALID | (user ? WALK_CACHE_USER : 0);
+	s->tlb.e[i].tag = armkvm_walk_cache_tag(va, user);
 	s->tlb.e[i].gpa = w->pa & PAGE_MASK;
 	s->tlb.e[i].prot = w->prot;
 }
@@ -316,6 +320,13 @@ static struct armkvm_shadow_root *armkvm_shadow_new_root(struct armkvm_shadow *s
 	return root;
 }
 
+static bool armkvm_root_is(const struct armkvm_shadow_root *root, bool user, bool flat, u32 asid,
+			   const struct armkvm_regime *key)
+{
+	return root->user == user && root->flat == flat && root->asid == asid &&
+	       !memcmp(&root->key, key, sizeof(*key));
+}
+
 /* The root for the guest's current address space and privilege, made if new. */
 static struct armkvm_shadow_root *armkvm_shadow_root(struct armkvm_vcpu *vcpu)
 {
@@ -333,13 +344,11 @@ static struct armkvm_shadow_root *armkvm_shadow_root(struct armkvm_vcpu *vcpu)
 		armkvm_guest_regime(vcpu, &key);
 	/* Most entries are to the last entry's root: at the head of the list already. */
 	root = s->cur;
-	if (root && root->user == user && root->flat == flat && root->asid == asid &&
-	    root->key.ttbr0 == key.ttbr0 && root->key.ttbr1 == key.ttbr1 &&
-	    root->key.ttbcr == key.ttbcr && list_first_entry(&s->roots, typeof(*root), link) == root)
+	if (root && list_first_entry(&s->roots, typeof(*root), link) == root &&
+	    armkvm_root_is(root, user, flat, asid, &key))
 		return root;
 	list_for_each_entry(root, &s->roots, link) {
-		if (root->user == user && root->flat == flat && root->asid == asid &&
-		    !memcmp(&root->key, &key, sizeof(key))) {
+		if (armkvm_root_is(root, user, flat, asid, &key)) {
 			list_move(&root->link, &s->roots);
 			return root;
 		}
@@ -582,7 +591,7 @@ void armkvm_shadow_tlbi(struct armkvm_vcpu *vcpu, enum armkvm_tlbi op, u32 val)
 
 	if (!s)
 		return;
-	memset(s->tlb.e, 0, sizeof(s->tlb.e));
+	armkvm_walk_cache_flush(vcpu);
 	switch (op) {
 	case ARMKVM_TLBI_ALL:
 		armkvm_shadow_flush(vcpu);

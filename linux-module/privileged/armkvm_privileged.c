@@ -14,7 +14,6 @@
 #include <linux/preempt.h>
 #include <linux/sched/clock.h>
 #include <linux/string.h>
-#include <linux/timekeeping.h>
 #include <asm/ptrace.h>
 
 #include "armkvm_internal.h"
