@@ -11,6 +11,7 @@
 
 #include "armkvm_internal.h"
 #include "isolated/armkvm_isolated.h"
+#include "trustzone/armkvm_trustzone.h"
 
 static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
@@ -83,6 +84,7 @@ static int __init armkvm_init(void)
 	ret = armkvm_shadow_init();
 	if (ret)
 		goto err_shadow;
+	armkvm_trustzone_init();
 	ret = misc_register(&armkvm_dev);
 	if (ret) {
 		pr_err("armkvm: cannot register /dev/armkvm: %d\n", ret);
@@ -92,6 +94,7 @@ static int __init armkvm_init(void)
 	return 0;
 
 err_register:
+	armkvm_trustzone_exit();
 	armkvm_shadow_exit();
 err_shadow:
 	armkvm_ptimer_exit();
@@ -102,6 +105,7 @@ err_shadow:
 static void __exit armkvm_exit(void)
 {
 	misc_deregister(&armkvm_dev);
+	armkvm_trustzone_exit();
 	armkvm_shadow_exit();
 	armkvm_ptimer_exit();
 	armkvm_eventfd_exit();

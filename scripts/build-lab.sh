@@ -20,6 +20,10 @@ arm-linux-gnueabihf-objcopy -O binary "$lab/lab-boot.elf" "$lab/lab-boot.bin"
 arm-linux-gnueabihf-gcc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0x0 -DLAB_ENTER_HYP \
     -Wl,-e,_start -o "$lab/lab-boot-hyp.elf" "$ARMKVM_TOP/lab/firmware/lab-boot.S"
 arm-linux-gnueabihf-objcopy -O binary "$lab/lab-boot-hyp.elf" "$lab/lab-boot-hyp.bin"
+# The same keeping the kernel in the Secure world: the host of trustzone mode.
+arm-linux-gnueabihf-gcc -nostdlib -static -Wl,--build-id=none -Wl,-Ttext=0x0 -DLAB_SECURE_HOST \
+    -Wl,-e,_start -o "$lab/lab-boot-secure.elf" "$ARMKVM_TOP/lab/firmware/lab-boot.S"
+arm-linux-gnueabihf-objcopy -O binary "$lab/lab-boot-secure.elf" "$lab/lab-boot-secure.bin"
 
 # Tools the lab host and the guest share: TCP transfers (network tests, bench-io) and
 # self-checking disk blocks (integrity tests), O_DIRECT block figures (bench-io).

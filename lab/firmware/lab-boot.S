@@ -17,6 +17,17 @@
  * PSCI CPU_ON. PSCI here: VERSION (0.2), CPU_ON, MIGRATE_INFO_TYPE,
  * SYSTEM_OFF and SYSTEM_RESET (both stop the CPU: lab/run ends the board).
  *
+ * lab-boot-secure.bin (LAB_SECURE_HOST, lab/run --secure-host) is the board
+ * of armkvm's trustzone mode: the kernel stays in the Secure world, in secure
+ * SVC mode, the way boards whose boot loader never leaves it start Linux.
+ * Every interrupt stays in group 0, the Secure group, which the Non-secure
+ * world can neither see nor reconfigure; the kernel's GIC driver enables it
+ * and takes it as IRQ. VFP/NEON stay open to the Non-secure world (NSACR),
+ * where guests run. There is no PSCI for that kernel: once its MMU is on,
+ * monitor mode runs on its Secure translation tables, where this code is not
+ * mapped, so the board is one CPU and the device tree has no /psci node
+ * (lab/run); armkvm's module brings the monitor vectors it needs.
+ *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -58,6 +69,7 @@
 	.text
 	.global	_start
 _start:
+#ifndef LAB_SECURE_HOST
 	/* This CPU's banked GIC state: SGIs and PPIs to group 1, CPU interface on. */
 	ldr	r4, =GICD_BASE
 	mvn	r1, #0
@@ -67,20 +79,24 @@ _start:
 	str	r0, [r4, #GICC_CTLR]
 	mov	r0, #0xff
 	str	r0, [r4, #GICC_PMR]
+#endif
 
 	ldr	r0, =NSACR_CP10_11
 	mcr	p15, 0, r0, c1, c1, 2		@ NSACR
+#ifndef LAB_SECURE_HOST
 	adr	r0, monitor_vectors
 	mcr	p15, 0, r0, c12, c0, 1		@ MVBAR
 	cps	#MODE_MON
 	ldr	sp, =MAILBOX			@ the SMC handler's base register
 	cps	#0x13
+#endif
 
 	mrc	p15, 0, r5, c0, c0, 5		@ MPIDR
 	and	r5, r5, #0xff
 	cmp	r5, #0
 	bne	secondary
 
+#ifndef LAB_SECURE_HOST
 	/* CPU 0: the shared interrupts to group 1, the distributor on. */
 	ldr	r4, =GICD_BASE
 	mov	r0, #1
@@ -91,10 +107,11 @@ _start:
 	blo	1b
 	mov	r0, #3
 	str	r0, [r4, #GICD_CTLR]
+#endif
 	ldr	r4, =KERNEL_ADDR
 	mov	r0, #0
 	ldr	r2, =DTB_ADDR
-	b	enter_ns
+	b	enter_kernel
 
 secondary:
 	ldr	r4, =MAILBOX
@@ -106,9 +123,13 @@ secondary:
 	beq	secondary
 	mov	r2, #0
 
-/* Enter the non-secure kernel at r4 with r0 and r2 as given, r1 = ~0. */
-enter_ns:
+/* Enter the kernel at r4 with r0 and r2 as given, r1 = ~0. */
+enter_kernel:
 	mvn	r1, #0
+#ifdef LAB_SECURE_HOST
+	mov	r3, #0
+	bx	r4				@ secure SVC, A, I and F masked since reset
+#else
 	cps	#MODE_MON
 	mov	lr, r4
 	mov	r3, #SCR_NS_FW_AW
@@ -118,6 +139,7 @@ enter_ns:
 	msr	spsr_cxsf, r3
 	mov	r3, #0
 	movs	pc, lr
+#endif
 
 	.balign	32
 monitor_vectors:
