@@ -18,6 +18,35 @@
 
 static void (*armkvm_parent_ops_init)(AccelOpsClass *ops);
 
+/*
+ * The gdbstub (-s, -S, docs/gdb.md): registers and memory come through the
+ * usual state synchronisation, an interrupt (Ctrl-C) stops the vCPUs with
+ * kicks, and continue lets them go. Breakpoints are refused with an error,
+ * which gdb reports, rather than left to gdb's fallback of writing its own
+ * breakpoint instruction into guest memory: natively, that instruction is the
+ * guest's own exception, which would never stop the debugger.
+ */
+static bool armkvm_supports_guest_debug(void)
+{
+    return true;
+}
+
+static int armkvm_insert_breakpoint(CPUState *cpu, int type, vaddr addr,
+                                    vaddr len)
+{
+    return -EOPNOTSUPP;
+}
+
+static int armkvm_remove_breakpoint(CPUState *cpu, int type, vaddr addr,
+                                    vaddr len)
+{
+    return -ENOENT;
+}
+
+static void armkvm_remove_all_breakpoints(CPUState *cpu)
+{
+}
+
 static void armkvm_accel_ops_init(AccelOpsClass *ops)
 {
     armkvm_parent_ops_init(ops);
@@ -33,10 +62,10 @@ static void armkvm_accel_ops_init(AccelOpsClass *ops)
     ops->synchronize_pre_loadvm = armkvm_cpu_mark_dirty;
     /* TCG's breakpoints and reset hooks do not apply to native execution. */
     ops->cpu_reset_hold = NULL;
-    ops->supports_guest_debug = NULL;
-    ops->insert_breakpoint = NULL;
-    ops->remove_breakpoint = NULL;
-    ops->remove_all_breakpoints = NULL;
+    ops->supports_guest_debug = armkvm_supports_guest_debug;
+    ops->insert_breakpoint = armkvm_insert_breakpoint;
+    ops->remove_breakpoint = armkvm_remove_breakpoint;
+    ops->remove_all_breakpoints = armkvm_remove_all_breakpoints;
     ops->get_virtual_clock = NULL;
     ops->get_elapsed_ticks = NULL;
 }

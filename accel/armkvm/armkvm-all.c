@@ -299,6 +299,20 @@ static int armkvm_init_machine(MachineState *ms)
     return ret;
 }
 
+static int (*armkvm_parent_sstep_flags)(void);
+
+/*
+ * Natively there is no single step yet (docs/gdb.md): a step request would
+ * run the guest on, so none is offered; under TCG, TCG's.
+ */
+static int armkvm_gdbstub_sstep_flags(void)
+{
+    if (armkvm_native_enabled()) {
+        return 0;
+    }
+    return armkvm_parent_sstep_flags ? armkvm_parent_sstep_flags() : 0;
+}
+
 static void armkvm_accel_class_init(ObjectClass *oc, void *data)
 {
     AccelClass *ac = ACCEL_CLASS(oc);
@@ -306,6 +320,8 @@ static void armkvm_accel_class_init(ObjectClass *oc, void *data)
     ac->name = "armkvm";
     armkvm_parent_init_machine = ac->init_machine;
     ac->init_machine = armkvm_init_machine;
+    armkvm_parent_sstep_flags = ac->gdbstub_supported_sstep_flags;
+    ac->gdbstub_supported_sstep_flags = armkvm_gdbstub_sstep_flags;
 
     object_class_property_add_str(oc, "mode", armkvm_get_mode,
                                   armkvm_set_mode);
