@@ -196,6 +196,7 @@ static int armkvm_create_vm(MachineState *ms)
     vm->ram_gpa = cfg.ram_gpa;
     vm->ram_size = cfg.ram_size;
     vm->user_memory = user_memory;
+    vm->gpa_is_hpa = cfg.flags & ARMKVM_VM_GPA_IS_HPA;
     /* The board maps RAM as under TCG; the listener tells the module where. */
     ret = armkvm_memory_init(ms);
     if (ret < 0) {
@@ -289,6 +290,7 @@ static int armkvm_init_machine(MachineState *ms)
             return ret;
         }
         armkvm_stats_register();
+        armkvm_migration_register();
     }
 
     /* TCG is set up in every mode: it is the fallback a native mode uses. */

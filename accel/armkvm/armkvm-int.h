@@ -44,6 +44,8 @@ typedef struct ArmkvmVM {
     bool ram_mapped;            /* the board mapped it (the listener saw it) */
     /* Isolated mode: RAM is QEMU's own, given as slots (armkvm-user-memory.c) */
     bool user_memory;
+    /* Privileged mode, ram-base auto: guest-physical = host-physical. */
+    bool gpa_is_hpa;
     int run_size;
 } ArmkvmVM;
 
@@ -105,5 +107,6 @@ void armkvm_ioeventfd_init(void);
 /* armkvm-stats.c */
 void armkvm_add_stats(CPUState *cpu);
 void armkvm_stats_register(void);
+void armkvm_migration_register(void);
 
 #endif
