@@ -39,9 +39,6 @@ static int armkvm_ram_place_post_load(void *opaque, int version_id)
 {
     ArmkvmRamPlace *p = opaque;
 
-    if (!p->gpa_is_hpa && !armkvm.vm.gpa_is_hpa) {
-        return 0;       /* the board's addresses: any host will do */
-    }
     if (p->gpa != armkvm.vm.ram_gpa || p->size != armkvm.vm.ram_size) {
         error_report("armkvm: the saved guest's RAM was %" PRIu64 " MiB at "
                      "host-physical 0x%" PRIx64 " (privileged mode, ram-base "
@@ -56,10 +53,20 @@ static int armkvm_ram_place_post_load(void *opaque, int version_id)
     return 0;
 }
 
+/*
+ * Sent only for such a guest: others carry nothing armkvm-specific here, so
+ * that their state also loads under another accelerator (TCG).
+ */
+static bool armkvm_ram_place_needed(void *opaque)
+{
+    return armkvm.vm.gpa_is_hpa;
+}
+
 static const VMStateDescription vmstate_armkvm_ram_place = {
     .name = "armkvm-ram-place",
     .version_id = 1,
     .minimum_version_id = 1,
+    .needed = armkvm_ram_place_needed,
     .pre_save = armkvm_ram_place_pre_save,
     .post_load = armkvm_ram_place_post_load,
     .fields = (const VMStateField[]) {

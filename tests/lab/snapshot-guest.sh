@@ -2,6 +2,8 @@
 # migrate-to-file do): count.elf runs under -accel armkvm until its tenth round, is stopped and
 # migrated to a file, QEMU quits; a new QEMU restores it from the file (-incoming) and
 # continues it to its end. The two outputs, joined, must be what one unbroken TCG run prints.
+# An ACCEL of the form SAVER>RESTORER saves under one accelerator and restores under another
+# (armkvm to TCG and back, as KVM users move VMs).
 # usage: snapshot-guest.sh COUNT.elf ACCEL...
 guest=$1
 shift
@@ -20,6 +22,7 @@ qmp() { echo "{\"execute\":\"$1\"${2:+,\"arguments\":$2}}"; }
 timeout 120 qemu-system-arm -accel tcg $common -serial file:/tmp/tcg.out 2>/tmp/tcg.err
 echo "tcg: exit $?, $(grep -c '^round' /tmp/tcg.out) rounds"
 for accel in "$@"; do
+    saver=${accel%%>*} restorer=${accel#*>}
     rm -f /tmp/a.out /tmp/b.out /tmp/vm.state
     {
         qmp qmp_capabilities
@@ -29,7 +32,7 @@ for accel in "$@"; do
         sleep 3
         qmp query-migrate
         qmp quit
-    } | timeout 120 qemu-system-arm -accel $accel $common -serial file:/tmp/a.out \
+    } | timeout 120 qemu-system-arm -accel $saver $common -serial file:/tmp/a.out \
         -qmp stdio >/tmp/qmp-a.out 2>/tmp/a.err
     echo "$accel: saved, exit $?, status $(grep -o '"status": "[a-z]*"' /tmp/qmp-a.out | tail -1)"
     {
@@ -39,7 +42,7 @@ for accel in "$@"; do
         wait_for /tmp/b.out 'count: done' 60
         sleep 1
         qmp quit
-    } | timeout 120 qemu-system-arm -accel $accel $common -serial file:/tmp/b.out \
+    } | timeout 120 qemu-system-arm -accel $restorer $common -serial file:/tmp/b.out \
         -incoming 'exec:cat /tmp/vm.state' -qmp stdio >/tmp/qmp-b.out 2>/tmp/b.err
     echo "$accel: restored, exit $?"
     grep -v 'speaks ABI version' /tmp/a.err /tmp/b.err | sed 's/^/  stderr: /'
