@@ -47,6 +47,7 @@ static int armkvm_run_ioctl(CPUState *cpu)
 {
     int ret;
 
+    armkvm_note_guest_ran();
     bql_unlock();
     ret = ioctl(cpu->accel->fd, ARMKVM_RUN, 0);
     ret = ret < 0 ? -errno : ret;

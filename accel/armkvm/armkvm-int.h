@@ -108,5 +108,6 @@ void armkvm_ioeventfd_init(void);
 void armkvm_add_stats(CPUState *cpu);
 void armkvm_stats_register(void);
 void armkvm_migration_register(void);
+void armkvm_note_guest_ran(void);
 
 #endif

@@ -2,7 +2,19 @@
  * armkvm accelerator: what a saved or migrated VM must find where it lands.
  *
  * The vCPU, the in-kernel GIC and the devices carry their own state; this
- * section carries where guest RAM is. Privileged mode with ram-base auto
+ * file adds where guest RAM is, and which of it a live migration must send
+ * again.
+ *
+ * A guest running natively writes its RAM without QEMU seeing it, and the
+ * module does not track dirty pages yet. So a dirty-log sync reports all of
+ * guest RAM dirty if a vCPU has entered the guest since the last sync: a
+ * live migration is correct for any guest (the last sync, with the vCPUs
+ * stopped, sends everything once more), and converges only when the whole
+ * RAM fits in the downtime budget (downtime-limit times the bandwidth); a
+ * stopped VM's migration makes one pass. Write-protecting shadow mappings
+ * (isolated mode) is the tracking that will replace it.
+ *
+ * Where guest RAM is: Privileged mode with ram-base auto
  * (ARMKVM_VM_GPA_IS_HPA) gives the guest its RAM's host-physical address,
  * which its own page tables then hold: restored into RAM anywhere else, such
  * a guest would run on addresses that are no longer its memory. The load is
@@ -14,6 +26,9 @@
 
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
+#include "exec/memory.h"
+#include "exec/ram_addr.h"
+#include "exec/address-spaces.h"
 #include "migration/vmstate.h"
 #include "armkvm-int.h"
 
@@ -77,8 +92,38 @@ static const VMStateDescription vmstate_armkvm_ram_place = {
     },
 };
 
+/* Set before every ARMKVM_RUN, taken by the next sync. */
+static bool armkvm_guest_ran;
+
+void armkvm_note_guest_ran(void)
+{
+    qatomic_set(&armkvm_guest_ran, true);
+}
+
+static int armkvm_dirty_block(RAMBlock *rb, void *opaque)
+{
+    cpu_physical_memory_set_dirty_range(qemu_ram_get_offset(rb),
+                                        qemu_ram_get_used_length(rb),
+                                        1 << DIRTY_MEMORY_MIGRATION);
+    return 0;
+}
+
+static void armkvm_log_sync_global(MemoryListener *l, bool last_stage)
+{
+    if (qatomic_xchg(&armkvm_guest_ran, false)) {
+        qemu_ram_foreach_block(armkvm_dirty_block, NULL);
+    }
+}
+
+static MemoryListener armkvm_dirty_listener = {
+    .name = "armkvm-dirty",
+    .log_sync_global = armkvm_log_sync_global,
+    .priority = MEMORY_LISTENER_PRIORITY_ACCEL,
+};
+
 void armkvm_migration_register(void)
 {
+    memory_listener_register(&armkvm_dirty_listener, &address_space_memory);
     vmstate_register(NULL, 0, &vmstate_armkvm_ram_place,
                      &armkvm_saved_place);
 }
