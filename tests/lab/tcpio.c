@@ -16,7 +16,9 @@
  * A transfer ends with the receiver's one-byte acknowledgement after EOF, and
  * the sender retries from the start until it gets it: a port forwarder (QEMU's
  * user network) accepts a connection before the guest listens, and drops it.
- * Connecting retries for 60 s, so either side may start first.
+ * Connecting (and sending until acknowledged) retries for 240 s, so either
+ * side may start first: a Linux guest under TCG nested in the lab can take
+ * more than a minute to boot to its listener (virtio-net once missed 60 s).
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -34,7 +36,7 @@
 
 #define ACK 'K'
 #define CHUNK 65536
-#define CONNECT_TRIES 600           /* 100 ms apart */
+#define CONNECT_TRIES 2400          /* 100 ms apart */
 
 static void die(const char *what)
 {
