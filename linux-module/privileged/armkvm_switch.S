@@ -65,19 +65,12 @@
 #include <linux/linkage.h>
 #include <asm/assembler.h>
 
-#define MODE_USR	0x10
-#define MODE_FIQ	0x11
-#define MODE_IRQ	0x12
-#define MODE_SVC	0x13
-#define MODE_ABT	0x17
-#define MODE_UND	0x1b
-#define MASK_IF		0xc0
+#include "../armkvm_asm.h"
 
 /* CTX_*, SW_*, PSG_*: offsets generated from armkvm_offsets.c. */
 #include "armkvm-offsets.h"
 
 #define SCTLR_V		(1 << 13)
-#define FPEXC_EN	(1 << 30)
 #define PMCR_E		(1 << 0)
 #define FWD_BUDGET	4096	/* forwarded exceptions per entry, then an exit */
 #define PSR_A		(1 << 8)
@@ -88,21 +81,6 @@
 	.fpu	vfpv3
 	.arm
 	.text
-
-/* Save sp, lr, spsr of the current mode at \ptr, advancing it. */
-	.macro	save_banked ptr
-	str	sp, [\ptr], #4
-	str	lr, [\ptr], #4
-	mrs	r2, spsr
-	str	r2, [\ptr], #4
-	.endm
-
-	.macro	load_banked ptr
-	ldr	sp, [\ptr], #4
-	ldr	lr, [\ptr], #4
-	ldr	r2, [\ptr], #4
-	msr	spsr_cxsf, r2
-	.endm
 
 	.macro	flush_translation tmp
 	isb

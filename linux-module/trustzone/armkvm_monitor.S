@@ -40,6 +40,7 @@
  * Copyright (c) 2026 The armkvm developers
  */
 #include <linux/linkage.h>
+#include "../armkvm_asm.h"
 
 	.arch	armv7-a
 	.fpu	vfpv3
@@ -47,21 +48,12 @@
 	.arm
 	.text
 
-#define MODE_FIQ		0x11
-#define MODE_IRQ		0x12
-#define MODE_SVC		0x13
-#define MODE_MON		0x16
-#define MODE_ABT		0x17
-#define MODE_UND		0x1b
-#define MODE_SYS		0x1f
-#define MASK_IF			0xc0	/* with cpsr_c: A stays as cpsid aif left it */
 #define SCR_NS			(1 << 0)
 #define SCR_IRQ			(1 << 1)
 #define SCR_FIQ			(1 << 2)
 #define SCR_EA			(1 << 3)
 #define SCR_GUEST		(SCR_NS | SCR_IRQ | SCR_FIQ | SCR_EA)
 #define GICC_CTLR_FIQEN		(1 << 3)
-#define FPEXC_EN		(1 << 30)
 #define TZ_FLUSH_TLB		(1 << 0)
 #define TZ_D32			(1 << 1)
 
@@ -86,20 +78,6 @@
 #define W_LR			0x3b8
 #define W_FLAGS			0x3bc
 
-	.macro	save_bank ptr
-	str	sp, [\ptr], #4
-	str	lr, [\ptr], #4
-	mrs	r2, spsr
-	str	r2, [\ptr], #4
-	.endm
-
-	.macro	load_bank ptr
-	ldr	sp, [\ptr], #4
-	ldr	lr, [\ptr], #4
-	ldr	r2, [\ptr], #4
-	msr	spsr_cxsf, r2
-	.endm
-
 /*
  * \op (save or load) the banked registers of struct armkvm_tz_regs at
  * r0 + \regs: SYS's sp and lr (user mode's), SVC, ABT, UND, IRQ, then FIQ's
@@ -117,7 +95,7 @@
 	.endif
 	.irp	mode, MODE_SVC, MODE_ABT, MODE_UND, MODE_IRQ
 	msr	cpsr_c, #\mode | MASK_IF
-	\op\()_bank r1
+	\op\()_banked r1
 	.endr
 	msr	cpsr_c, #MODE_FIQ | MASK_IF
 	.ifc	\op, save
@@ -125,7 +103,7 @@
 	.else
 	ldmia	r1!, {r8-r12}
 	.endif
-	\op\()_bank r1
+	\op\()_banked r1
 	.endm
 
 /* CPACR, CNTKCTL, CNTV_CTL, CNTV_CVAL at r0 + \regs; r1-r5 scratch. */
@@ -159,24 +137,22 @@
 	isb
 	.endm
 
-/* FPEXC, FPSCR, d0-d31 at r0 + \regs; leaves the VFP enabled. */
-	.macro	tz_vfp_save regs
+/* FPEXC, FPSCR, d0-d31 at r0 + \regs (d16-d31 if \flags has TZ_D32); leaves the VFP enabled. */
+	.macro	tz_vfp_save regs, flags
 	vmrs	r2, fpexc
 	str	r2, [r0, #\regs + R_FPEXC]
 	orr	r2, r2, #FPEXC_EN
 	vmsr	fpexc, r2
 	vmrs	r2, fpscr
 	str	r2, [r0, #\regs + R_FPSCR]
-	ldr	r3, [r0, #W_FLAGS]
-	tst	r3, #TZ_D32
+	tst	\flags, #TZ_D32
 	add	r1, r0, #\regs + R_D
 	vstmia	r1!, {d0-d15}
 	vstmiane r1, {d16-d31}
 	.endm
 
-	.macro	tz_vfp_load regs
-	ldr	r3, [r0, #W_FLAGS]
-	tst	r3, #TZ_D32
+	.macro	tz_vfp_load regs, flags
+	tst	\flags, #TZ_D32
 	add	r1, r0, #\regs + R_D
 	vldmia	r1!, {d0-d15}
 	vldmiane r1, {d16-d31}
@@ -259,8 +235,9 @@ ENTRY(armkvm_tz_switch)
 	msr	cpsr_c, #MODE_SVC | MASK_IF
 
 	/* VFP under the host's CPACR, then the other shared CP15 registers. */
-	tz_vfp_save W_HOST
-	tz_vfp_load W_GUEST
+	ldr	r4, [r0, #W_FLAGS]
+	tz_vfp_save W_HOST, r4
+	tz_vfp_load W_GUEST, r4
 	tz_common_save W_HOST
 	tz_common_load W_GUEST
 
@@ -336,8 +313,9 @@ monitor_exit:
 	/* The host's CPACR before any VFP access, then the VFP. */
 	tz_common_save W_GUEST
 	tz_common_load W_HOST, cntv=1
-	tz_vfp_save W_GUEST
-	tz_vfp_load W_HOST
+	ldr	r4, [r0, #W_FLAGS]
+	tz_vfp_save W_GUEST, r4
+	tz_vfp_load W_HOST, r4
 
 	tz_banks save, W_GUEST
 	tz_banks load, W_HOST
@@ -361,18 +339,9 @@ ENTRY(armkvm_tz_read_host)
 	msr	cpsr_c, #MODE_SVC | MASK_IF
 	mov	sp, r11
 	tz_common_save W_HOST
-	/* tz_vfp_save reads the flags at W_FLAGS: give it the caller's on the stack. */
-	vmrs	r2, fpexc
-	str	r2, [r0, #W_HOST + R_FPEXC]
-	orr	r3, r2, #FPEXC_EN
-	vmsr	fpexc, r3
-	vmrs	r3, fpscr
-	str	r3, [r0, #W_HOST + R_FPSCR]
-	add	r1, r0, #W_HOST + R_D
-	vstmia	r1!, {d0-d15}
-	tst	r10, #TZ_D32
-	vstmiane r1, {d16-d31}
-	vmsr	fpexc, r2
+	tz_vfp_save W_HOST, r10
+	ldr	r2, [r0, #W_HOST + R_FPEXC]
+	vmsr	fpexc, r2			@ as it was
 	msr	cpsr_cxsf, r12
 	pop	{r4-r12, pc}
 ENDPROC(armkvm_tz_read_host)

@@ -194,6 +194,23 @@ static void armkvm_tz_load_test_state(struct armkvm_tz_world *w, u32 pa)
 	}								\
 } while (0)
 
+/* Each word of the host's witness that changed across a run, said; their count. */
+static int armkvm_tz_host_changes(const struct armkvm_tz_regs *before,
+				  const struct armkvm_tz_regs *after)
+{
+	const u32 *b = (const u32 *)before, *a = (const u32 *)after;
+	int i, changed = 0;
+
+	for (i = 0; i < sizeof(*before) / 4; i++) {
+		if (b[i] == a[i])
+			continue;
+		pr_err("armkvm: trustzone: self-test: the host's register word %d changed across a run: %08x, then %08x\n",
+		       i, b[i], a[i]);
+		changed++;
+	}
+	return changed;
+}
+
 /* What the guest saw is what was loaded; what it changed is saved; the host is untouched. */
 static int armkvm_tz_check_state(const struct armkvm_tz_world *w, const struct armkvm_tz_report *rep,
 				 const struct armkvm_tz_regs *before,
@@ -252,10 +269,7 @@ static int armkvm_tz_check_state(const struct armkvm_tz_world *w, const struct a
 		 g->fpscr, g->fpexc, g->cpacr, g->cntkctl, g->cntv_ctl);
 	TZ_CHECK(&bad, PSR_MODE(w->guest_cpsr) == PSR_MODE(SVC_MODE_I),
 		 "the guest's CPSR %08x", w->guest_cpsr);
-	for (i = 0; i < sizeof(*before) / 4; i++)
-		TZ_CHECK(&bad, ((const u32 *)before)[i] == ((const u32 *)after)[i],
-			 "the host's register word %d changed: %08x, then %08x",
-			 i, ((const u32 *)before)[i], ((const u32 *)after)[i]);
+	bad += armkvm_tz_host_changes(before, after);
 	return bad ? -EIO : 0;
 }
 
@@ -306,12 +320,8 @@ static int armkvm_monitor_self_test(void)
 	armkvm_tz_load_test_state(w, pa);
 	vector = armkvm_tz_run(w, before, after, &interrupted);
 	armkvm_tz_page_to_memory(stub, pa);
-	if (vector != ARMKVM_MON_VEC_SMC) {
-		for (i = 0; i < sizeof(*before) / 4; i++)
-			if (((u32 *)before)[i] != ((u32 *)after)[i])
-				pr_err("armkvm: trustzone: self-test: the host's register word %d changed across a run: %08x, then %08x\n",
-				       i, ((u32 *)before)[i], ((u32 *)after)[i]);
-	}
+	if (vector != ARMKVM_MON_VEC_SMC)
+		armkvm_tz_host_changes(before, after);	/* why armkvm_tz_run() stopped */
 	if (vector != ARMKVM_MON_VEC_SMC || w->lr != pa + size - 4) {
 		pr_err("armkvm: trustzone: self-test: the test guest ended through vector %d, LR %08x (expected %d, %08x)\n",
 		       vector, w->lr, ARMKVM_MON_VEC_SMC, pa + (u32)size - 4);

@@ -16,6 +16,7 @@
  * Copyright (c) 2026 The armkvm developers
  */
 #include <linux/linkage.h>
+#include "../armkvm_asm.h"
 
 	.arch	armv7-a
 	.fpu	vfpv3
@@ -24,13 +25,6 @@
 	.section .rodata, "a"
 	.align	2
 
-#define MODE_FIQ	0x11
-#define MODE_IRQ	0x12
-#define MODE_SVC	0x13
-#define MODE_ABT	0x17
-#define MODE_UND	0x1b
-#define MODE_SYS	0x1f
-#define FPEXC_EN	(1 << 30)
 
 /* Record this mode's sp, lr, spsr at [r0], then move each by a known step. */
 	.macro	record_bank
