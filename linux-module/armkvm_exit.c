@@ -210,6 +210,8 @@ int armkvm_exit_device_access(struct armkvm_vcpu *vcpu, u32 pa)
 static int armkvm_exit_pabt(struct armkvm_vcpu *vcpu, int vector)
 {
 	vcpu->sw.guest.pc = vcpu->sw.exit_lr - 4;
+	if (armkvm_debug_bkpt_exit(vcpu))
+		return 0;
 	return armkvm_exit_to_guest(vcpu, vector);
 }
 

@@ -231,6 +231,8 @@ struct armkvm_vcpu {
 	bool ptimer_fired;
 	bool timer_level;		/* the guest's timer output, as last reported */
 	bool ram_dirty;			/* flush caches for guest code before running */
+	u32 guest_debug;		/* ARMKVM_GUESTDBG_* */
+	bool debug_step_done;		/* the stepped instruction completed: report it */
 	struct armkvm_mmio mmio;	/* the device access in flight */
 	enum armkvm_pending pending;	/* never read from the shared run page */
 	struct armkvm_shadow *shadow;	/* isolated mode: the shadow page tables */
@@ -285,6 +287,16 @@ bool armkvm_cpu_has_thumbee(void);
 
 /* armkvm_run.c: the run loop */
 int armkvm_vcpu_run(struct armkvm_vcpu *vcpu);
+
+/* armkvm_debug.c: a debugger's breakpoints and single step */
+long armkvm_set_guest_debug(struct armkvm_vcpu *vcpu, void __user *argp);
+bool armkvm_debug_bkpt_exit(struct armkvm_vcpu *vcpu);
+bool armkvm_debug_step_exit(struct armkvm_vcpu *vcpu, bool moved);
+
+static inline bool armkvm_debug_stepping(const struct armkvm_vcpu *vcpu)
+{
+	return vcpu->guest_debug & ARMKVM_GUESTDBG_SINGLESTEP;
+}
 void armkvm_run_init_timers(struct armkvm_vcpu *vcpu);
 void armkvm_wait_for_interrupt(struct armkvm_vcpu *vcpu);
 

@@ -36,6 +36,7 @@ static long armkvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		case ARMKVM_CAP_IOEVENTFD:
 		case ARMKVM_CAP_IRQFD:
 		case ARMKVM_CAP_ISOLATED_USER_MEMORY:
+		case ARMKVM_CAP_GUEST_DEBUG:
 			return 1;
 		default:
 			return 0;

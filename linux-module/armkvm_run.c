@@ -94,7 +94,8 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 	struct armkvm_run *run = vcpu->run;
 	struct armkvm_vm *vm = vcpu->vm;
 	int vector, ret;
-	bool irq_line;
+	u32 pc, cpsr;
+	bool irq_line, completed;
 
 	/*
 	 * Complete what userspace did for the last exit, as the module recorded
@@ -102,6 +103,7 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 	 * anything else: with immediate_exit set, RUN completes the instruction
 	 * and returns -EINTR without entering the guest, as KVM does.
 	 */
+	completed = vcpu->pending != ARMKVM_PENDING_NONE;
 	switch (vcpu->pending) {
 	case ARMKVM_PENDING_MMIO:
 		vcpu->pending = ARMKVM_PENDING_NONE;
@@ -121,6 +123,9 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 
 	if (!armkvm_guest_mode_ok(vcpu->sw.guest.cpsr))
 		return -EINVAL;
+	/* A single step over a device access or a hypercall ends with its completion. */
+	if (completed && armkvm_debug_stepping(vcpu))
+		vcpu->debug_step_done = true;
 	if (vcpu->ram_dirty) {
 		/* Userspace wrote guest code through its own mapping. */
 		if (vm->ram)
@@ -137,6 +142,8 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 			run->exit_reason = ARMKVM_EXIT_INTR;
 			return -EINTR;
 		}
+		if (armkvm_debug_step_exit(vcpu, vcpu->debug_step_done))
+			return 0;
 		cond_resched();
 		if (armkvm_update_timer_level(vcpu)) {
 			run->exit_reason = ARMKVM_EXIT_TIMER;
@@ -144,13 +151,16 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 			return 0;
 		}
 
-		irq_line = armkvm_irq_line(vcpu);
+		/* A debugger's single step holds virtual interrupts, as QEMU's does under TCG. */
+		irq_line = armkvm_irq_line(vcpu) && !armkvm_debug_stepping(vcpu);
 		if (irq_line && armkvm_has_vectors(vcpu) && !(vcpu->sw.guest.cpsr & PSR_I_BIT))
 			armkvm_inject_irq(vcpu);
 
 		ret = ops->prepare(vcpu);
 		if (ret <= 0)
 			return ret;
+		pc = vcpu->sw.guest.pc;
+		cpsr = vcpu->sw.guest.cpsr;
 		ret = ops->enter(vcpu, irq_line, &vector);
 		if (ret <= 0)
 			return ret;
@@ -158,6 +168,11 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 		if (ret <= 0) {
 			armkvm_update_timer_level(vcpu);
 			return ret;
+		}
+		if (armkvm_debug_step_exit(vcpu, vcpu->sw.guest.pc != pc ||
+						 vcpu->sw.guest.cpsr != cpsr)) {
+			armkvm_update_timer_level(vcpu);
+			return 0;
 		}
 	}
 }

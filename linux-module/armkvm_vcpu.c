@@ -33,6 +33,9 @@ static long armkvm_vcpu_ioctl(struct file *filp, unsigned int ioctl, unsigned lo
 	case ARMKVM_GET_STATS:
 		ret = copy_to_user(argp, &vcpu->stats, sizeof(vcpu->stats)) ? -EFAULT : 0;
 		break;
+	case ARMKVM_SET_GUEST_DEBUG:
+		ret = armkvm_set_guest_debug(vcpu, argp);
+		break;
 	default:
 		ret = armkvm_vcpu_regs_ioctl(vcpu, ioctl, argp);
 	}

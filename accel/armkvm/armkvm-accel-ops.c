@@ -21,30 +21,12 @@ static void (*armkvm_parent_ops_init)(AccelOpsClass *ops);
 /*
  * The gdbstub (-s, -S, docs/gdb.md): registers and memory come through the
  * usual state synchronisation, an interrupt (Ctrl-C) stops the vCPUs with
- * kicks, and continue lets them go. Breakpoints are refused with an error,
- * which gdb reports, rather than left to gdb's fallback of writing its own
- * breakpoint instruction into guest memory: natively, that instruction is the
- * guest's own exception, which would never stop the debugger.
+ * kicks, and continue lets them go; breakpoints and steps are BKPTs
+ * (armkvm-debug.c), where the module has ARMKVM_CAP_GUEST_DEBUG.
  */
 static bool armkvm_supports_guest_debug(void)
 {
     return true;
-}
-
-static int armkvm_insert_breakpoint(CPUState *cpu, int type, vaddr addr,
-                                    vaddr len)
-{
-    return -EOPNOTSUPP;
-}
-
-static int armkvm_remove_breakpoint(CPUState *cpu, int type, vaddr addr,
-                                    vaddr len)
-{
-    return -ENOENT;
-}
-
-static void armkvm_remove_all_breakpoints(CPUState *cpu)
-{
 }
 
 static void armkvm_accel_ops_init(AccelOpsClass *ops)
@@ -66,6 +48,7 @@ static void armkvm_accel_ops_init(AccelOpsClass *ops)
     ops->insert_breakpoint = armkvm_insert_breakpoint;
     ops->remove_breakpoint = armkvm_remove_breakpoint;
     ops->remove_all_breakpoints = armkvm_remove_all_breakpoints;
+    ops->update_guest_debug = armkvm_update_guest_debug;
     ops->get_virtual_clock = NULL;
     ops->get_elapsed_ticks = NULL;
 }

@@ -304,13 +304,13 @@ static int armkvm_init_machine(MachineState *ms)
 static int (*armkvm_parent_sstep_flags)(void);
 
 /*
- * Natively there is no single step yet (docs/gdb.md): a step request would
- * run the guest on, so none is offered; under TCG, TCG's.
+ * Natively a step is BKPTs after the instruction, with the guest's virtual
+ * interrupts held (docs/gdb.md); its timer runs on. Under TCG, TCG's.
  */
 static int armkvm_gdbstub_sstep_flags(void)
 {
     if (armkvm_native_enabled()) {
-        return 0;
+        return armkvm_has_guest_debug() ? SSTEP_ENABLE | SSTEP_NOIRQ : 0;
     }
     return armkvm_parent_sstep_flags ? armkvm_parent_sstep_flags() : 0;
 }

@@ -126,21 +126,11 @@ static void armkvm_sync_timer_level(CPUState *cpu, struct armkvm_run *run)
     }
 }
 
-int armkvm_vcpu_exec(CPUState *cpu)
+static int armkvm_vcpu_loop(CPUState *cpu)
 {
     struct armkvm_run *run = cpu->accel->run;
     int ret = 0;
 
-    if (!armkvm_memory_ready()) {
-        error_report("armkvm: the machine did not map its RAM (the VM's "
-                     "block, memory-backend-armkvm): a board that runs "
-                     "natively must map ms->ram");
-        exit(1);
-    }
-    /* Privileged mode gives the guest the host's kernel mode: aware guests only. */
-    if (armkvm.mode == ARMKVM_MODE_PRIVILEGED) {
-        armkvm_arch_check_guest_aware(cpu);
-    }
     while (!ret) {
         if (cpu->vcpu_dirty) {
             armkvm_put_registers(cpu);
@@ -184,6 +174,9 @@ int armkvm_vcpu_exec(CPUState *cpu)
                 armkvm_finish_pending(cpu);
             }
             break;
+        case ARMKVM_EXIT_DEBUG:
+            ret = armkvm_handle_debug_exit(cpu, run);
+            break;
         case ARMKVM_EXIT_INTERNAL_ERROR:
             error_report("armkvm: vCPU %d: the guest did what armkvm cannot "
                          "run (suberror %u): %08x %08x %08x %08x %08x %08x",
@@ -200,5 +193,29 @@ int armkvm_vcpu_exec(CPUState *cpu)
             exit(1);
         }
     }
+    return ret;
+}
+
+int armkvm_vcpu_exec(CPUState *cpu)
+{
+    int ret;
+
+    if (!armkvm_memory_ready()) {
+        error_report("armkvm: the machine did not map its RAM (the VM's "
+                     "block, memory-backend-armkvm): a board that runs "
+                     "natively must map ms->ram");
+        exit(1);
+    }
+    /* Privileged mode gives the guest the host's kernel mode: aware guests only. */
+    if (armkvm.mode == ARMKVM_MODE_PRIVILEGED) {
+        armkvm_arch_check_guest_aware(cpu);
+    }
+    if (!cpu->singlestep_enabled) {
+        return armkvm_vcpu_loop(cpu);
+    }
+    /* A debugger's step: one run with BKPTs after the instruction (docs/gdb.md). */
+    armkvm_step_arm(cpu);
+    ret = armkvm_vcpu_loop(cpu);
+    armkvm_step_disarm(cpu);
     return ret;
 }

@@ -10,6 +10,11 @@
 
 #include "qom/object.h"
 #include "hw/boards.h"
+#include "qemu/queue.h"
+#include "exec/hwaddr.h"
+#include "exec/vaddr.h"
+
+struct armkvm_run;
 
 #define TYPE_ARMKVM_ACCEL ACCEL_CLASS_NAME("armkvm")
 /* armkvm is TCG plus native execution: it subclasses QEMU's TCG accelerator. */
@@ -51,6 +56,18 @@ typedef struct ArmkvmVM {
 
 struct armkvm_run;
 
+/* A BKPT armkvm wrote into guest memory for a debugger (armkvm-debug.c). */
+typedef struct ArmkvmBkpt {
+    vaddr va;           /* where the debugger asked, bit 0 clear */
+    hwaddr pa;          /* where it is written */
+    bool thumb;         /* a 16-bit BKPT, else 32 */
+    uint32_t saved;     /* what it replaced */
+    int use_count;
+    QTAILQ_ENTRY(ArmkvmBkpt) entry;
+} ArmkvmBkpt;
+
+#define ARMKVM_MAX_STEP_BKPTS 2
+
 struct AccelCPUState {
     int fd;
     struct armkvm_run *run;
@@ -63,6 +80,9 @@ struct AccelCPUState {
      * the vCPU (armkvm_finish_pending).
      */
     bool completion_pending;
+    /* A debugger's step under way: its BKPTs, for this run only. */
+    ArmkvmBkpt step_bkpts[ARMKVM_MAX_STEP_BKPTS];
+    int nr_step_bkpts;
 };
 
 /* The accelerator's state: one per QEMU process. */
@@ -103,6 +123,16 @@ bool armkvm_memory_ready(void);
  * QEMU's ioeventfds passed on, where the module has ARMKVM_CAP_IOEVENTFD.
  */
 void armkvm_ioeventfd_init(void);
+
+/* A debugger's breakpoints and steps, natively (armkvm-debug.c). */
+bool armkvm_has_guest_debug(void);
+int armkvm_update_guest_debug(CPUState *cpu);
+int armkvm_insert_breakpoint(CPUState *cpu, int type, vaddr addr, vaddr len);
+int armkvm_remove_breakpoint(CPUState *cpu, int type, vaddr addr, vaddr len);
+void armkvm_remove_all_breakpoints(CPUState *cpu);
+void armkvm_step_arm(CPUState *cpu);
+void armkvm_step_disarm(CPUState *cpu);
+int armkvm_handle_debug_exit(CPUState *cpu, struct armkvm_run *run);
 
 /* armkvm-stats.c */
 void armkvm_add_stats(CPUState *cpu);

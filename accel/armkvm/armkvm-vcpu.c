@@ -134,8 +134,8 @@ static void *armkvm_vcpu_thread_fn(void *arg)
     qemu_guest_random_seed_thread_part2(cpu->random_seed);
 
     do {
-        if (cpu_can_run(cpu)) {
-            armkvm_vcpu_exec(cpu);
+        if (cpu_can_run(cpu) && armkvm_vcpu_exec(cpu) == EXCP_DEBUG) {
+            cpu_handle_guest_debug(cpu);
         }
         qemu_wait_io_event(cpu);
     } while (!cpu->unplug || cpu_can_run(cpu));

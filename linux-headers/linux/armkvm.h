@@ -129,6 +129,7 @@ struct armkvm_vfp_regs {
 #define ARMKVM_EXIT_INTR		3	/* a signal is pending: RUN returned -EINTR */
 #define ARMKVM_EXIT_INTERNAL_ERROR	4	/* the guest did what armkvm cannot run */
 #define ARMKVM_EXIT_TIMER		5	/* run->timer_level changed */
+#define ARMKVM_EXIT_DEBUG		6	/* ARMKVM_SET_GUEST_DEBUG: run->debug says why */
 
 /* internal.suberror */
 #define ARMKVM_INTERNAL_UNHANDLED_EXCEPTION	1	/* vector, pc, fault regs in data[] */
@@ -180,6 +181,10 @@ struct armkvm_run {
 			__u32 ndata;
 			__u32 data[8];
 		} internal;
+		struct {
+			__u32 pc;	/* where the guest stands: the BKPT, or the next instruction */
+			__u32 reason;	/* ARMKVM_DEBUG_BKPT or ARMKVM_DEBUG_STEP */
+		} debug;
 		__u8 pad[256];
 	};
 };
@@ -542,5 +547,32 @@ struct armkvm_reg_list {
 /* EINVAL: a value the register cannot take here (the same rules as SET_REGS). */
 #define ARMKVM_SET_ONE_REG	_IOW(ARMKVMIO, 0x88, struct armkvm_one_reg)
 #define ARMKVM_GET_REG_LIST	_IOWR(ARMKVMIO, 0x89, struct armkvm_reg_list)
+
+/*
+ * Debugging the guest (ARMKVM_CAP_GUEST_DEBUG), KVM_SET_GUEST_DEBUG's shape,
+ * for a debugger's software breakpoints and single step without the debug
+ * registers (which are the host's). With ENABLE, a BKPT the guest executes
+ * (a prefetch abort with the debug-event status) ends RUN with
+ * ARMKVM_EXIT_DEBUG, reason BKPT, pc at the BKPT, the guest's registers as
+ * before it (but privileged mode's LR_abt and SPSR_abt, which the CPU wrote):
+ * userspace serves its own breakpoints and delivers the guest's. With
+ * SINGLESTEP too, RUN ends with reason STEP once an instruction the module
+ * completes (a device access, a hypercall, an emulated instruction, an
+ * exception entry) has moved pc or CPSR; virtual interrupts are held, and
+ * every guest exception goes through the module. Instructions that run
+ * natively are userspace's to stop, with BKPTs after them. Every call also
+ * makes the guest's instruction fetches see what userspace wrote to its
+ * RAM. EINVAL: an unknown bit, SINGLESTEP without ENABLE, pad not zero.
+ */
+#define ARMKVM_CAP_GUEST_DEBUG	8
+struct armkvm_guest_debug {
+	__u32 control;
+	__u32 pad;
+};
+#define ARMKVM_GUESTDBG_ENABLE		(1u << 0)
+#define ARMKVM_GUESTDBG_SINGLESTEP	(1u << 1)
+#define ARMKVM_DEBUG_BKPT		1
+#define ARMKVM_DEBUG_STEP		2
+#define ARMKVM_SET_GUEST_DEBUG	_IOW(ARMKVMIO, 0x8a, struct armkvm_guest_debug)
 
 #endif /* _UAPI_LINUX_ARMKVM_H */

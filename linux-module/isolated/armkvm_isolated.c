@@ -228,6 +228,8 @@ static int armkvm_isolated_handle_exit(struct armkvm_vcpu *vcpu, int vector)
 		return armkvm_isolated_reflect(vcpu, vector);
 	case ARMKVM_VEC_PABT:
 		sw->guest.pc = sw->exit_lr - 4;
+		if (armkvm_debug_bkpt_exit(vcpu))
+			return 0;
 		return armkvm_shadow_abort(vcpu, true);
 	case ARMKVM_VEC_DABT:
 		sw->guest.pc = sw->exit_lr - 8;

@@ -101,7 +101,9 @@ int armkvm_isolated_chain(struct armkvm_vcpu *vcpu, u32 insn, u32 cpsr, int ret,
 	unsigned int n;
 
 	for (n = 0; n < ARMKVM_CHAIN_MAX && READ_ONCE(chain_traps); n++) {
+		/* A debugger's single step stops after each instruction. */
 		if (ret != 1 || v->cpsr != cpsr || (cpsr & PSR_T_BIT) ||
+		    armkvm_debug_stepping(vcpu) ||
 		    !armkvm_chain_after(insn) ||
 		    armkvm_isolated_kernel_fetch(vcpu, v->pc, &insn) || !armkvm_chain_into(insn))
 			break;

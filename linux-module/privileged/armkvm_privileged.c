@@ -54,11 +54,15 @@ static void armkvm_set_forwarding(struct armkvm_vcpu *vcpu)
 
 	sw->fwd_vbar = sw->arch.vbar;
 	sw->fwd_vectors = 0;
-	if (!sw->arch.vbar || !forward_exceptions)
+	/* A debugger's single step stops at every exception entry: the module delivers them. */
+	if (!sw->arch.vbar || !forward_exceptions || armkvm_debug_stepping(vcpu))
 		return;
 	sw->fwd_vectors = BIT(ARMKVM_VEC_UND) | BIT(ARMKVM_VEC_SVC) | BIT(ARMKVM_VEC_PABT);
 	if (armkvm_guest_mmu_on(vcpu))
 		sw->fwd_vectors |= BIT(ARMKVM_VEC_DABT);
+	/* A debugger's breakpoints are BKPTs: prefetch aborts it must see. */
+	if (vcpu->guest_debug & ARMKVM_GUESTDBG_ENABLE)
+		sw->fwd_vectors &= ~BIT(ARMKVM_VEC_PABT);
 }
 
 /* Before entering: the guest's translation regime, with the window in it. */

@@ -169,6 +169,7 @@ static void check_vcpu(int fd)
         .mode = ARMKVM_VM_MODE_PRIVILEGED, .ram_gpa = 0x40000000, .ram_size = 1 << 20,
     };
     struct armkvm_core_regs regs = { .pc = 0x40000000, .cpsr = 0x1d1 };
+    struct armkvm_guest_debug dbg;
     int vm = ioctl(fd, ARMKVM_CREATE_VM, &cfg), vcpu;
 
     report("vcpu: id 1", ioctl(vm, ARMKVM_CREATE_VCPU, 1));
@@ -183,6 +184,19 @@ static void check_vcpu(int fd)
     report("vm: mmap past RAM", (long)(mmap(NULL, 2 << 20, PROT_READ, MAP_SHARED,
                                             vm, 0) == MAP_FAILED ? -1 : 0));
     report("vcpu: RUN with an argument", ioctl(vcpu, ARMKVM_RUN, 1));
+    dbg = (struct armkvm_guest_debug) { .control = ARMKVM_GUESTDBG_ENABLE };
+    report("debug: enable", ioctl(vcpu, ARMKVM_SET_GUEST_DEBUG, &dbg));
+    dbg.control |= ARMKVM_GUESTDBG_SINGLESTEP;
+    report("debug: enable and step", ioctl(vcpu, ARMKVM_SET_GUEST_DEBUG, &dbg));
+    dbg.control = ARMKVM_GUESTDBG_SINGLESTEP;
+    report("debug: step without enable", ioctl(vcpu, ARMKVM_SET_GUEST_DEBUG, &dbg));
+    dbg.control = 1u << 31;
+    report("debug: unknown bit", ioctl(vcpu, ARMKVM_SET_GUEST_DEBUG, &dbg));
+    dbg = (struct armkvm_guest_debug) { .control = ARMKVM_GUESTDBG_ENABLE, .pad = 1 };
+    report("debug: pad set", ioctl(vcpu, ARMKVM_SET_GUEST_DEBUG, &dbg));
+    report("debug: bad pointer", ioctl(vcpu, ARMKVM_SET_GUEST_DEBUG, (void *)16));
+    dbg = (struct armkvm_guest_debug) { 0 };
+    report("debug: off", ioctl(vcpu, ARMKVM_SET_GUEST_DEBUG, &dbg));
     close(vcpu);
     close(vm);
 }

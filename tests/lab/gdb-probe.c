@@ -12,8 +12,13 @@
  *     ("breakpoint:"), since accelerators differ there;
  *   - c: the guest runs to its end once the debugger lets it go; or, with
  *     "interrupt", twice: an interrupt (gdb's Ctrl-C) stops it inside the
- *     image, and after the second one the session kills QEMU (k).
- * usage: gdb-probe PORT GUEST.elf [interrupt]
+ *     image, and after the second one the session kills QEMU (k);
+ *   - with "step" (guest/baremetal/steps.S): a breakpoint at the image's
+ *     symbol bp_here, continue to it, a few steps (s), a Thumb breakpoint at
+ *     thumb_code, continue to it, then steps to steps_end, each step's pc,
+ *     CPSR (flags, IT, T, mode) and a digest of r0-r14 printed, so that the
+ *     lines are TCG's only if every step landed where TCG's did.
+ * usage: gdb-probe PORT GUEST.elf [interrupt|step]
  * Prints one line per step; exits 1 at the first step that fails.
  *
  * Copyright (c) 2026 The armkvm developers
@@ -155,6 +160,103 @@ static void image_entry(const char *path, uint32_t *entry, uint32_t *word)
     fail("the entry point is in no loadable segment");
 }
 
+/* The value of symbol name in the image's symbol table. */
+static uint32_t image_symbol(const char *path, const char *name)
+{
+    Elf32_Ehdr eh;
+    Elf32_Shdr sh, strh;
+    Elf32_Sym sym;
+    char sname[64];
+    int fd = open(path, O_RDONLY), i;
+    unsigned int j;
+
+    if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh)) {
+        fail("cannot read the guest's ELF header");
+    }
+    for (i = 0; i < eh.e_shnum; i++) {
+        if (pread(fd, &sh, sizeof(sh), eh.e_shoff + i * eh.e_shentsize) !=
+            sizeof(sh) || sh.sh_type != SHT_SYMTAB) {
+            continue;
+        }
+        if (pread(fd, &strh, sizeof(strh),
+                  eh.e_shoff + sh.sh_link * eh.e_shentsize) != sizeof(strh)) {
+            break;
+        }
+        for (j = 0; j < sh.sh_size / sizeof(sym); j++) {
+            if (pread(fd, &sym, sizeof(sym), sh.sh_offset + j * sizeof(sym)) !=
+                sizeof(sym) ||
+                pread(fd, sname, sizeof(sname), strh.sh_offset + sym.st_name) <= 0) {
+                break;
+            }
+            sname[sizeof(sname) - 1] = 0;
+            if (!strcmp(sname, name)) {
+                close(fd);
+                return sym.st_value & ~1u;
+            }
+        }
+    }
+    fail("a symbol the probe needs is not in the image");
+    return 0;
+}
+
+/* Where the vCPU stands: pc, CPSR, and a digest of r0-r14. */
+static void where(uint32_t *pc, uint32_t *cpsr, uint32_t *digest)
+{
+    char reply[4096];
+    int i;
+
+    exchange("g", reply, sizeof(reply));
+    if (strlen(reply) < 16 * 8) {
+        fail("short register packet");
+    }
+    *digest = 0;
+    for (i = 0; i < 15; i++) {
+        *digest = (*digest << 5 | *digest >> 27) ^ hex_le32(reply + i * 8);
+    }
+    *pc = hex_le32(reply + 15 * 8);
+    exchange("p19", reply, sizeof(reply));
+    /* N, Z, C, V, IT, T, mode: not the masks, which accelerators may differ in. */
+    *cpsr = hex_le32(reply) & 0xf600fc3f;
+}
+
+/* One breakpoint of gdb's kind at addr, continue to it, and remove it. */
+static void run_to(uint32_t entry, const char *what, uint32_t addr, int kind)
+{
+    char reply[4096], cmd[64];
+    uint32_t pc, cpsr, digest;
+
+    snprintf(cmd, sizeof(cmd), "Z0,%x,%d", addr, kind);
+    exchange(cmd, reply, sizeof(reply));
+    printf("breakpoint at %s: %s\n", what, reply);
+    exchange("c", reply, sizeof(reply));
+    where(&pc, &cpsr, &digest);
+    printf("stopped at %s: %c%.2s, pc %s, cpsr %08x, regs %08x\n", what,
+           reply[0], reply + 1, pc == addr ? "there" : "elsewhere", cpsr,
+           digest);
+    snprintf(cmd, sizeof(cmd), "z0,%x,%d", addr, kind);
+    exchange(cmd, reply, sizeof(reply));
+    printf("breakpoint at %s removed: %s\n", what, reply);
+}
+
+/* Steps until pc is end, or n of them; each printed. */
+static void step(uint32_t entry, int n, uint32_t end)
+{
+    char reply[4096];
+    uint32_t pc, cpsr, digest;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        exchange("s", reply, sizeof(reply));
+        where(&pc, &cpsr, &digest);
+        printf("step: %c%.2s +0x%x cpsr %08x regs %08x\n", reply[0],
+               reply + 1, pc - entry, cpsr, digest);
+        if (pc == end) {
+            printf("stepped to the end\n");
+            return;
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -163,7 +265,7 @@ int main(int argc, char **argv)
     int tries;
 
     if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: gdb-probe PORT GUEST.elf [interrupt]\n");
+        fprintf(stderr, "usage: gdb-probe PORT GUEST.elf [interrupt|step]\n");
         return 2;
     }
     image_entry(argv[2], &entry, &word);
@@ -246,6 +348,13 @@ int main(int argc, char **argv)
         close(sock);
         printf("killed\n");
         return 0;
+    }
+
+    if (argc == 4 && !strcmp(argv[3], "step")) {
+        run_to(entry, "bp_here", image_symbol(argv[2], "bp_here"), 4);
+        step(entry, 12, 0);
+        run_to(entry, "thumb_code", image_symbol(argv[2], "thumb_code"), 2);
+        step(entry, 200, image_symbol(argv[2], "steps_end"));
     }
 
     /* Let it run: the stub answers when the machine stops, or goes with QEMU. */

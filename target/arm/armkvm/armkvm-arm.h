@@ -40,4 +40,19 @@ void armkvm_arch_set_timer_output(CPUState *cpu, bool level);
  */
 void armkvm_arch_check_guest_aware(CPUState *cpu);
 
+/*
+ * A debugger's single step (armkvm-next-pc.c): every address the instruction
+ * at pc can continue at, bit 0 set where it continues in Thumb state, from
+ * the synchronised CPUARMState. Returns how many (1 to ARMKVM_MAX_NEXT_PCS),
+ * or -EFAULT if the instruction or what it loads cannot be read.
+ */
+#define ARMKVM_MAX_NEXT_PCS 2
+int armkvm_arch_next_pcs(CPUState *cpu, uint32_t *out);
+
+/*
+ * The guest's own BKPT, which a debugger's run stopped: the prefetch abort it
+ * takes, as the CPU would (armkvm-debug-arm.c), in CPUARMState.
+ */
+void armkvm_arch_deliver_bkpt(CPUState *cpu);
+
 #endif

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * armkvm host module: debugging a guest (ARMKVM_SET_GUEST_DEBUG). The host
+ * keeps the CPU's debug registers, so a debugger's breakpoints are BKPT
+ * instructions userspace writes into guest memory, and a single step is a
+ * BKPT after the instruction plus the module stopping after each instruction
+ * it completes itself (docs/gdb.md).
+ *
+ * Copyright (c) 2026 The armkvm developers
+ */
+#include <linux/uaccess.h>
+
+#include "armkvm_internal.h"
+
+#define GUESTDBG_VALID	(ARMKVM_GUESTDBG_ENABLE | ARMKVM_GUESTDBG_SINGLESTEP)
+#define IFSR_FS_MASK	0x40f		/* FS[4], FS[3:0] (short descriptors) */
+#define IFSR_DEBUG	0x002		/* a debug event: BKPT */
+
+long armkvm_set_guest_debug(struct armkvm_vcpu *vcpu, void __user *argp)
+{
+	struct armkvm_guest_debug dbg;
+
+	if (copy_from_user(&dbg, argp, sizeof(dbg)))
+		return -EFAULT;
+	if ((dbg.control & ~GUESTDBG_VALID) || dbg.pad)
+		return -EINVAL;
+	if ((dbg.control & ARMKVM_GUESTDBG_SINGLESTEP) &&
+	    !(dbg.control & ARMKVM_GUESTDBG_ENABLE))
+		return -EINVAL;
+	vcpu->guest_debug = dbg.control;
+	vcpu->debug_step_done = false;
+	/* Userspace has written or removed BKPTs through its own mapping. */
+	vcpu->ram_dirty = true;
+	return 0;
+}
+
+/*
+ * A prefetch abort at the guest's pc: true, with the exit set up, if it is a
+ * BKPT and a debugger wants it. The guest's own fault registers are kept
+ * (the exit paths leave them as they were unless they deliver an abort).
+ */
+bool armkvm_debug_bkpt_exit(struct armkvm_vcpu *vcpu)
+{
+	struct armkvm_run *run = vcpu->run;
+
+	if (!(vcpu->guest_debug & ARMKVM_GUESTDBG_ENABLE) ||
+	    (vcpu->sw.guest.cp15.ifsr & IFSR_FS_MASK) != IFSR_DEBUG)
+		return false;
+	vcpu->stats.exits_other++;
+	run->exit_reason = ARMKVM_EXIT_DEBUG;
+	run->debug.pc = vcpu->sw.guest.pc;
+	run->debug.reason = ARMKVM_DEBUG_BKPT;
+	return true;
+}
+
+/*
+ * Single step: true, with the exit set up, if the guest has moved on, i.e.
+ * an instruction the module served or an exception it delivered has
+ * completed (debug_step_done: one whose completion userspace served, kept
+ * across a RUN that a signal ended first). A physical interrupt or a shadow-table fill leaves the guest
+ * where it was, and the run goes on.
+ */
+bool armkvm_debug_step_exit(struct armkvm_vcpu *vcpu, bool moved)
+{
+	struct armkvm_run *run = vcpu->run;
+
+	if (!moved || !(vcpu->guest_debug & ARMKVM_GUESTDBG_SINGLESTEP))
+		return false;
+	run->exit_reason = ARMKVM_EXIT_DEBUG;
+	run->debug.pc = vcpu->sw.guest.pc;
+	run->debug.reason = ARMKVM_DEBUG_STEP;
+	vcpu->debug_step_done = false;
+	return true;
+}

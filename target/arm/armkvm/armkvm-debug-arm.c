@@ -1,0 +1,30 @@
+/*
+ * armkvm: a BKPT the guest wrote itself, met while a debugger has breakpoints
+ * in it. The module stops the guest at every BKPT then (docs/gdb.md), and
+ * what is not the debugger's is the guest's exception to take: a prefetch
+ * abort with a debug-event status, delivered here as TCG would deliver it
+ * (as KVM's userspace does on other architectures).
+ *
+ * Copyright (c) 2026 The armkvm developers
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "cpu.h"
+#include "internals.h"
+#include "target/arm/armkvm/armkvm-arm.h"
+
+void armkvm_arch_deliver_bkpt(CPUState *cs)
+{
+    CPUARMState *env = &ARM_CPU(cs)->env;
+    /* The module refuses long descriptors: a short-descriptor status. */
+    ARMMMUFaultInfo fi = { .type = ARMFault_Debug };
+
+    env->exception.fsr = arm_fi_to_sfsc(&fi);
+    env->exception.vaddress = 0;            /* IFAR is UNKNOWN: as TCG */
+    env->exception.syndrome = syn_aa32_bkpt(0, env->thumb);
+    env->exception.target_el = 1;
+    cs->exception_index = EXCP_BKPT;
+    arm_cpu_do_interrupt(cs);
+    cs->exception_index = -1;
+}
