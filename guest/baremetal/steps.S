@@ -5,8 +5,11 @@
  * counted loop (a conditional branch taken, then not), BL and BX, BLX to
  * Thumb and back, LDR pc, MOV pc and ADD pc, LDM and POP with pc, CBZ and
  * CBNZ, an IT block, TBB and TBH, B.W and BL in Thumb, and a device store
- * (a character on the console: an exit to QEMU natively). bp_here is where
- * the probe's breakpoint goes; steps_end, where it stops stepping.
+ * (a character on the console: an exit to QEMU natively), an SVC into the
+ * guest's own vector and its exception return (emulated in isolated mode).
+ * bp_here is where the probe's breakpoint goes; steps_end, where it stops
+ * stepping; then the guest's own BKPT, which its prefetch abort handler
+ * counts and returns from, to after_bkpt, the probe's last breakpoint.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -17,8 +20,12 @@
 	.global	_start
 _start:
 	armkvm_aware
+	patch_sites
 	ldr	sp, =stack_top
-	mov	r0, #0
+	set_vectors vectors
+	movs	r0, #0				@ TCG and armkvm answered apart: r0, flags
+	mov	r2, #0
+	mov	r3, #0
 	mov	r1, #3
 	.global	bp_here
 bp_here:
@@ -47,11 +54,23 @@ bp_here:
 	cmp	r1, #0x80
 	movlt	r4, #1				@ conditional, executed
 	movge	r4, #2				@ conditional, not
+	svc	#1				@ the guest's vector, and back
 	.global	steps_end
 steps_end:
+	bkpt	#7				@ the guest's own
+	.global	after_bkpt
+after_bkpt:
 	adr	r0, message
 	bl	puts
 	power_off
+
+svc_handler:
+	add	r11, r11, #1
+	site	REPL_SUBS_PC_LR_0, "movs pc, lr"
+
+pabt_handler:					@ lr: the BKPT + 4
+	add	r12, r12, #1
+	site	REPL_SUBS_PC_LR_0, "movs pc, lr"
 
 arm_leaf:
 	add	r5, r0, #0x100
@@ -97,10 +116,14 @@ thumb_leaf:
 	bx	lr
 
 	.arm
+	guest_vectors svc=svc_handler, pabt=pabt_handler
+
 	define_puts
 	.ltorg
 message:
 	.asciz	"armkvm-guest steps: the end\n"
+msg_unexpected:
+	.asciz	"armkvm-guest steps: an unexpected exception\n"
 	.balign	8
 	.space	256
 stack_top:
