@@ -34,6 +34,17 @@ long armkvm_set_guest_debug(struct armkvm_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
+static bool armkvm_debug_stop(struct armkvm_vcpu *vcpu, u32 reason)
+{
+	struct armkvm_run *run = vcpu->run;
+
+	vcpu->stats.exits_other++;
+	run->exit_reason = ARMKVM_EXIT_DEBUG;
+	run->debug.pc = vcpu->sw.guest.pc;
+	run->debug.reason = reason;
+	return true;
+}
+
 /*
  * A prefetch abort at the guest's pc: true, with the exit set up, if it is a
  * BKPT and a debugger wants it. The guest's own fault registers are kept
@@ -41,16 +52,30 @@ long armkvm_set_guest_debug(struct armkvm_vcpu *vcpu, void __user *argp)
  */
 bool armkvm_debug_bkpt_exit(struct armkvm_vcpu *vcpu)
 {
-	struct armkvm_run *run = vcpu->run;
-
 	if (!(vcpu->guest_debug & ARMKVM_GUESTDBG_ENABLE) ||
 	    (vcpu->sw.guest.cp15.ifsr & IFSR_FS_MASK) != IFSR_DEBUG)
 		return false;
-	vcpu->stats.exits_other++;
-	run->exit_reason = ARMKVM_EXIT_DEBUG;
-	run->debug.pc = vcpu->sw.guest.pc;
-	run->debug.reason = ARMKVM_DEBUG_BKPT;
-	return true;
+	return armkvm_debug_stop(vcpu, ARMKVM_DEBUG_BKPT);
+}
+
+/*
+ * An undefined instruction at the guest's pc: true, with the exit set up, if
+ * it is a step's ARMKVM_DEBUG_UDF_* (one in code that runs in abort mode).
+ */
+bool armkvm_debug_udf_exit(struct armkvm_vcpu *vcpu)
+{
+	u32 pc = vcpu->sw.guest.pc, insn;
+	u16 hw;
+
+	if (!armkvm_debug_stepping(vcpu))
+		return false;
+	if (vcpu->sw.guest.cpsr & PSR_T_BIT) {
+		if (armkvm_fetch_insn16(vcpu, pc, &hw) || hw != ARMKVM_DEBUG_UDF_T16)
+			return false;
+	} else if (armkvm_fetch_insn(vcpu, pc, &insn) || insn != ARMKVM_DEBUG_UDF_A32) {
+		return false;
+	}
+	return armkvm_debug_stop(vcpu, ARMKVM_DEBUG_BKPT);
 }
 
 /*
@@ -62,13 +87,8 @@ bool armkvm_debug_bkpt_exit(struct armkvm_vcpu *vcpu)
  */
 bool armkvm_debug_step_exit(struct armkvm_vcpu *vcpu, bool moved)
 {
-	struct armkvm_run *run = vcpu->run;
-
 	if (!moved || !(vcpu->guest_debug & ARMKVM_GUESTDBG_SINGLESTEP))
 		return false;
-	run->exit_reason = ARMKVM_EXIT_DEBUG;
-	run->debug.pc = vcpu->sw.guest.pc;
-	run->debug.reason = ARMKVM_DEBUG_STEP;
 	vcpu->debug_step_done = false;
-	return true;
+	return armkvm_debug_stop(vcpu, ARMKVM_DEBUG_STEP);
 }

@@ -151,6 +151,8 @@ static int armkvm_exit_und(struct armkvm_vcpu *vcpu, int vector)
 	u32 insn;
 
 	sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
+	if (armkvm_debug_udf_exit(vcpu))
+		return 0;
 	/* HVC at PL0 is UNDEFINED, for the guest's kernel to handle. */
 	if (thumb || (sw->guest.cpsr & MODE_MASK) == USR_MODE ||
 	    armkvm_fetch_insn(vcpu, sw->guest.pc, &insn) || !armkvm_is_hvc(insn))

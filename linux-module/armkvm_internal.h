@@ -291,6 +291,7 @@ int armkvm_vcpu_run(struct armkvm_vcpu *vcpu);
 /* armkvm_debug.c: a debugger's breakpoints and single step */
 long armkvm_set_guest_debug(struct armkvm_vcpu *vcpu, void __user *argp);
 bool armkvm_debug_bkpt_exit(struct armkvm_vcpu *vcpu);
+bool armkvm_debug_udf_exit(struct armkvm_vcpu *vcpu);
 bool armkvm_debug_step_exit(struct armkvm_vcpu *vcpu, bool moved);
 
 static inline bool armkvm_debug_stepping(const struct armkvm_vcpu *vcpu)

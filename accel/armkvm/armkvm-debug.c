@@ -7,7 +7,8 @@
  *     (ARMKVM_SET_GUEST_DEBUG), stops the guest at every BKPT, and one that
  *     is not ours is the guest's own, delivered to it;
  *   - a step puts a BKPT at every address the instruction can continue at
- *     (target/arm/armkvm/armkvm-next-pc.c) for one run, while the module
+ *     (target/arm/armkvm/armkvm-next-pc.c) for one run (in privileged mode's
+ *     abort-mode code a reserved UDF instead), while the module
  *     stops after anything it completes itself (device accesses, hypercalls,
  *     emulated instructions, exception entries) and holds virtual interrupts.
  *
@@ -65,9 +66,9 @@ static int bkpt_write(CPUState *cpu, ArmkvmBkpt *bp)
     }
     bp->saved = bp->thumb ? lduw_le_p(buf) : ldl_le_p(buf);
     if (bp->thumb) {
-        stw_le_p(buf, T16_BKPT);
+        stw_le_p(buf, bp->udf ? ARMKVM_DEBUG_UDF_T16 : T16_BKPT);
     } else {
-        stl_le_p(buf, A32_BKPT);
+        stl_le_p(buf, bp->udf ? ARMKVM_DEBUG_UDF_A32 : A32_BKPT);
     }
     if (address_space_write(&address_space_memory, bp->pa,
                             MEMTXATTRS_UNSPECIFIED, buf, len) != MEMTX_OK) {
@@ -225,15 +226,25 @@ void armkvm_step_arm(CPUState *cpu)
     ArmkvmBkpt *bp;
     int i, n;
 
+    bool udf;
+
     cpu_synchronize_state(cpu);
     n = armkvm_arch_next_pcs(cpu, next);
+    /*
+     * In privileged mode a BKPT is a real prefetch abort, which would
+     * overwrite LR_abt and SPSR_abt: code in abort mode gets UDFs.
+     */
+    udf = armkvm.mode == ARMKVM_MODE_PRIVILEGED &&
+          armkvm_arch_in_abort_mode(cpu);
     s->nr_step_bkpts = 0;
     for (i = 0; i < n; i++) {
         if (bkpt_find(next[i])) {
             continue;
         }
         bp = &s->step_bkpts[s->nr_step_bkpts];
-        *bp = (ArmkvmBkpt) { .va = next[i] & ~1u, .thumb = next[i] & 1 };
+        *bp = (ArmkvmBkpt) {
+            .va = next[i] & ~1u, .thumb = next[i] & 1, .udf = udf,
+        };
         if (bkpt_write(cpu, bp) == 0) {
             s->nr_step_bkpts++;
         }

@@ -61,6 +61,7 @@ typedef struct ArmkvmBkpt {
     vaddr va;           /* where the debugger asked, bit 0 clear */
     hwaddr pa;          /* where it is written */
     bool thumb;         /* a 16-bit BKPT, else 32 */
+    bool udf;           /* ARMKVM_DEBUG_UDF_*, not BKPT (a step in abort mode) */
     uint32_t saved;     /* what it replaced */
     int use_count;
     QTAILQ_ENTRY(ArmkvmBkpt) entry;

@@ -8,8 +8,10 @@
  * (a character on the console: an exit to QEMU natively), an SVC into the
  * guest's own vector and its exception return (emulated in isolated mode).
  * bp_here is where the probe's breakpoint goes; steps_end, where it stops
- * stepping; then the guest's own BKPT, which its prefetch abort handler
- * counts and returns from, to after_bkpt, the probe's last breakpoint.
+ * stepping through the branches; then two of the guest's own BKPTs, which
+ * its prefetch abort handler counts and returns from: the probe steps
+ * through the first (into abort mode and back, to after_bkpt) and runs over
+ * the second to after_bkpt2, its last breakpoint.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -57,9 +59,12 @@ bp_here:
 	svc	#1				@ the guest's vector, and back
 	.global	steps_end
 steps_end:
-	bkpt	#7				@ the guest's own
+	bkpt	#7				@ the guest's own, stepped into
 	.global	after_bkpt
 after_bkpt:
+	bkpt	#8				@ and one run over
+	.global	after_bkpt2
+after_bkpt2:
 	adr	r0, message
 	bl	puts
 	power_off

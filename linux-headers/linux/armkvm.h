@@ -573,6 +573,14 @@ struct armkvm_guest_debug {
 #define ARMKVM_GUESTDBG_SINGLESTEP	(1u << 1)
 #define ARMKVM_DEBUG_BKPT		1
 #define ARMKVM_DEBUG_STEP		2
+/*
+ * With SINGLESTEP, these permanently undefined encodings stop the guest as a
+ * BKPT does (reason BKPT): privileged mode's steps through code that runs in
+ * abort mode, where a BKPT's prefetch abort would overwrite LR_abt and
+ * SPSR_abt (an undefined instruction writes LR_und and SPSR_und instead).
+ */
+#define ARMKVM_DEBUG_UDF_A32		0xe7fdbdfd
+#define ARMKVM_DEBUG_UDF_T16		0xdebd
 #define ARMKVM_SET_GUEST_DEBUG	_IOW(ARMKVMIO, 0x8a, struct armkvm_guest_debug)
 
 #endif /* _UAPI_LINUX_ARMKVM_H */

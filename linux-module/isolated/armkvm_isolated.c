@@ -200,6 +200,8 @@ static int armkvm_isolated_exit_und(struct armkvm_vcpu *vcpu)
 	u32 insn = 0, cpsr;
 
 	sw->guest.pc = sw->exit_lr - (thumb ? 2 : 4);
+	if (armkvm_debug_udf_exit(vcpu))
+		return 0;
 	/* The guest's user mode: its kernel handles what is undefined there, HVC included. */
 	if ((sw->guest.cpsr & MODE_MASK) == USR_MODE || thumb ||
 	    armkvm_fetch_insn(vcpu, sw->guest.pc, &insn))

@@ -17,9 +17,11 @@
  *     symbol bp_here, continue to it, a few steps (s), a Thumb breakpoint at
  *     thumb_code, continue to it, then steps to steps_end, each step's pc,
  *     CPSR (flags, IT, T, mode) and a digest of r0-r14 printed, so that the
- *     lines are TCG's only if every step landed where TCG's did; then a
- *     breakpoint at after_bkpt, past the guest's own BKPT, which the guest
- *     must take (its handler counts it in r12) before the stop there.
+ *     lines are TCG's only if every step landed where TCG's did; then steps
+ *     through the guest's own BKPT, its prefetch abort handler (abort mode)
+ *     and its return to after_bkpt, and a breakpoint at after_bkpt2, past a
+ *     second BKPT of its own, which the guest must take (its handler counts
+ *     them in r12) before the stop there.
  * usage: gdb-probe PORT GUEST.elf [interrupt|step]
  * Prints one line per step; exits 1 at the first step that fails.
  *
@@ -357,8 +359,9 @@ int main(int argc, char **argv)
         step(entry, 12, 0);
         run_to(entry, "thumb_code", image_symbol(argv[2], "thumb_code"), 2);
         step(entry, 200, image_symbol(argv[2], "steps_end"));
-        /* Over the guest's own BKPT: its prefetch abort, handled, returns. */
-        run_to(entry, "after_bkpt", image_symbol(argv[2], "after_bkpt"), 4);
+        /* The guest's own BKPTs: its prefetch abort, handled, returns. */
+        step(entry, 20, image_symbol(argv[2], "after_bkpt"));
+        run_to(entry, "after_bkpt2", image_symbol(argv[2], "after_bkpt2"), 4);
     }
 
     /* Let it run: the stub answers when the machine stops, or goes with QEMU. */

@@ -55,4 +55,7 @@ int armkvm_arch_next_pcs(CPUState *cpu, uint32_t *out);
  */
 void armkvm_arch_deliver_bkpt(CPUState *cpu);
 
+/* The vCPU is in abort mode (CPUARMState, synchronised). */
+bool armkvm_arch_in_abort_mode(CPUState *cpu);
+
 #endif

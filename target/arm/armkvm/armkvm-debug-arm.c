@@ -1,9 +1,10 @@
 /*
- * armkvm: a BKPT the guest wrote itself, met while a debugger has breakpoints
- * in it. The module stops the guest at every BKPT then (docs/gdb.md), and
- * what is not the debugger's is the guest's exception to take: a prefetch
- * abort with a debug-event status, delivered here as TCG would deliver it
- * (as KVM's userspace does on other architectures).
+ * armkvm: what a debugger's BKPTs ask of the ARM side (docs/gdb.md). The
+ * module stops the guest at every BKPT while a debugger has breakpoints in
+ * it, and one that is not the debugger's is the guest's own exception to
+ * take: a prefetch abort with a debug-event status, delivered here as TCG
+ * would deliver it (as KVM's userspace does on other architectures). And
+ * whether the vCPU is in abort mode, where a step uses a UDF instead.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -27,4 +28,11 @@ void armkvm_arch_deliver_bkpt(CPUState *cs)
     cs->exception_index = EXCP_BKPT;
     arm_cpu_do_interrupt(cs);
     cs->exception_index = -1;
+}
+
+bool armkvm_arch_in_abort_mode(CPUState *cs)
+{
+    CPUARMState *env = &ARM_CPU(cs)->env;
+
+    return (env->uncached_cpsr & CPSR_M) == ARM_CPU_MODE_ABT;
 }
