@@ -28,7 +28,9 @@ long armkvm_set_guest_debug(struct armkvm_vcpu *vcpu, void __user *argp)
 	    !(dbg.control & ARMKVM_GUESTDBG_ENABLE))
 		return -EINVAL;
 	vcpu->guest_debug = dbg.control;
-	vcpu->debug_step_done = false;
+	/* A step userspace re-arms (after a signal ended RUN) still has its end to report. */
+	if (!(dbg.control & ARMKVM_GUESTDBG_SINGLESTEP))
+		vcpu->debug_step_done = false;
 	/* Userspace has written or removed BKPTs through its own mapping. */
 	vcpu->ram_dirty = true;
 	return 0;
@@ -75,7 +77,7 @@ bool armkvm_debug_udf_exit(struct armkvm_vcpu *vcpu)
 	} else if (armkvm_fetch_insn(vcpu, pc, &insn) || insn != ARMKVM_DEBUG_UDF_A32) {
 		return false;
 	}
-	return armkvm_debug_stop(vcpu, ARMKVM_DEBUG_BKPT);
+	return armkvm_debug_stop(vcpu, ARMKVM_DEBUG_UDF);
 }
 
 /*

@@ -20,6 +20,7 @@
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
 #include "qemu/queue.h"
+#include "qemu/rcu.h"
 #include "exec/address-spaces.h"
 #include "gdbstub/enums.h"
 #include "exec/memory.h"
@@ -49,6 +50,17 @@ bool armkvm_has_guest_debug(void)
                  ARMKVM_CAP_GUEST_DEBUG) > 0;
 }
 
+static bool address_is_ram(hwaddr pa, hwaddr len)
+{
+    MemoryRegion *mr;
+    hwaddr xlat, l = len;
+
+    RCU_READ_LOCK_GUARD();
+    mr = address_space_translate(&address_space_memory, pa, &xlat, &l, true,
+                                 MEMTXATTRS_UNSPECIFIED);
+    return memory_region_is_ram(mr) && !memory_region_is_rom(mr) && l >= len;
+}
+
 /* Writes a BKPT at va (translated with the vCPU's synchronised MMU state). */
 static int bkpt_write(CPUState *cpu, ArmkvmBkpt *bp)
 {
@@ -60,6 +72,10 @@ static int bkpt_write(CPUState *cpu, ArmkvmBkpt *bp)
         return -EFAULT;
     }
     bp->pa = page + (bp->va & ~TARGET_PAGE_MASK);
+    /* Writable RAM only: a ROM would drop the BKPT, a device would act on it. */
+    if (!address_is_ram(bp->pa, len)) {
+        return -EFAULT;
+    }
     if (address_space_read(&address_space_memory, bp->pa,
                            MEMTXATTRS_UNSPECIFIED, buf, len) != MEMTX_OK) {
         return -EFAULT;
@@ -259,43 +275,57 @@ void armkvm_step_arm(CPUState *cpu)
                        RUN_ON_CPU_HOST_INT(guest_debug_control(cpu, true)));
 }
 
-/* After the step's run: its BKPTs gone, the module back to breakpoints. */
-void armkvm_step_disarm(CPUState *cpu)
+/*
+ * After the step's run: its BKPTs gone; once it has ended, the module back to
+ * the breakpoints alone. A run a kick ended leaves the module stepping: the
+ * instruction it completed on the way out is reported at the next run, which
+ * arms the step again from where the guest stands.
+ */
+void armkvm_step_disarm(CPUState *cpu, bool ended)
 {
     AccelCPUState *s = cpu->accel;
 
     while (s->nr_step_bkpts > 0) {
         bkpt_restore(&s->step_bkpts[--s->nr_step_bkpts]);
     }
-    do_set_guest_debug(cpu,
-                       RUN_ON_CPU_HOST_INT(guest_debug_control(cpu, false)));
+    if (ended) {
+        uint32_t control = guest_debug_control(cpu, false);
+
+        do_set_guest_debug(cpu, RUN_ON_CPU_HOST_INT(control));
+    }
 }
 
 /*
- * ARMKVM_EXIT_DEBUG: a step done, or a BKPT: ours (a breakpoint, or a step's)
- * stops the VM for the debugger; the guest's own is its prefetch abort,
- * which ends a step like any exception entry.
+ * ARMKVM_EXIT_DEBUG: a step done, or a BKPT or a step's UDF met: ours (a
+ * breakpoint, or a step's) stops the VM for the debugger; the guest's own is
+ * its prefetch abort or undefined instruction, which ends a step like any
+ * exception entry.
  */
 int armkvm_handle_debug_exit(CPUState *cpu, struct armkvm_run *run)
 {
     AccelCPUState *s = cpu->accel;
+    uint32_t reason = run->debug.reason;
     int i;
 
-    trace_armkvm_debug_exit(cpu->cpu_index, run->debug.reason, run->debug.pc);
-    if (run->debug.reason == ARMKVM_DEBUG_STEP || bkpt_find(run->debug.pc)) {
+    trace_armkvm_debug_exit(cpu->cpu_index, reason, run->debug.pc);
+    if (reason == ARMKVM_DEBUG_STEP) {
         return EXCP_DEBUG;
     }
-    if (run->debug.reason != ARMKVM_DEBUG_BKPT) {
+    if (reason != ARMKVM_DEBUG_BKPT && reason != ARMKVM_DEBUG_UDF) {
         error_report("armkvm: vCPU %d: unknown debug exit %u",
-                     cpu->cpu_index, run->debug.reason);
+                     cpu->cpu_index, reason);
         exit(1);
     }
+    if (reason == ARMKVM_DEBUG_BKPT && bkpt_find(run->debug.pc)) {
+        return EXCP_DEBUG;
+    }
     for (i = 0; i < s->nr_step_bkpts; i++) {
-        if (s->step_bkpts[i].va == run->debug.pc) {
+        if (s->step_bkpts[i].va == run->debug.pc &&
+            s->step_bkpts[i].udf == (reason == ARMKVM_DEBUG_UDF)) {
             return EXCP_DEBUG;
         }
     }
     cpu_synchronize_state(cpu);
-    armkvm_arch_deliver_bkpt(cpu);
+    armkvm_arch_deliver_exception(cpu, reason == ARMKVM_DEBUG_UDF);
     return cpu->singlestep_enabled ? EXCP_DEBUG : 0;
 }

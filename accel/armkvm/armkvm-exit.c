@@ -216,6 +216,6 @@ int armkvm_vcpu_exec(CPUState *cpu)
     /* A debugger's step: one run with BKPTs after the instruction (docs/gdb.md). */
     armkvm_step_arm(cpu);
     ret = armkvm_vcpu_loop(cpu);
-    armkvm_step_disarm(cpu);
+    armkvm_step_disarm(cpu, ret == EXCP_DEBUG);
     return ret;
 }

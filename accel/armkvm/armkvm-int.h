@@ -132,7 +132,7 @@ int armkvm_insert_breakpoint(CPUState *cpu, int type, vaddr addr, vaddr len);
 int armkvm_remove_breakpoint(CPUState *cpu, int type, vaddr addr, vaddr len);
 void armkvm_remove_all_breakpoints(CPUState *cpu);
 void armkvm_step_arm(CPUState *cpu);
-void armkvm_step_disarm(CPUState *cpu);
+void armkvm_step_disarm(CPUState *cpu, bool ended);
 int armkvm_handle_debug_exit(CPUState *cpu, struct armkvm_run *run);
 
 /* armkvm-stats.c */

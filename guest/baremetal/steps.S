@@ -9,9 +9,11 @@
  * guest's own vector and its exception return (emulated in isolated mode).
  * bp_here is where the probe's breakpoint goes; steps_end, where it stops
  * stepping through the branches; then two of the guest's own BKPTs, which
- * its prefetch abort handler counts and returns from: the probe steps
- * through the first (into abort mode and back, to after_bkpt) and runs over
- * the second to after_bkpt2, its last breakpoint.
+ * its prefetch abort handler counts and returns from, and its own copy of the
+ * undefined instruction armkvm's steps reserve, which its undefined
+ * instruction handler counts: the probe steps through the first BKPT (into
+ * abort mode and back, to after_bkpt) and the UDF (to after_udf), and runs
+ * over the second BKPT to after_bkpt2, its last breakpoint.
  *
  * Copyright (c) 2026 The armkvm developers
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -62,6 +64,9 @@ steps_end:
 	bkpt	#7				@ the guest's own, stepped into
 	.global	after_bkpt
 after_bkpt:
+	.word	0xe7fdbdfd			@ the UDF armkvm's steps use: the guest's
+	.global	after_udf
+after_udf:
 	bkpt	#8				@ and one run over
 	.global	after_bkpt2
 after_bkpt2:
@@ -75,6 +80,10 @@ svc_handler:
 
 pabt_handler:					@ lr: the BKPT + 4
 	add	r12, r12, #1
+	site	REPL_SUBS_PC_LR_0, "movs pc, lr"
+
+und_handler:					@ lr: the UDF + 4
+	add	r9, r9, #1
 	site	REPL_SUBS_PC_LR_0, "movs pc, lr"
 
 arm_leaf:
@@ -121,7 +130,7 @@ thumb_leaf:
 	bx	lr
 
 	.arm
-	guest_vectors svc=svc_handler, pabt=pabt_handler
+	guest_vectors und=und_handler, svc=svc_handler, pabt=pabt_handler
 
 	define_puts
 	.ltorg

@@ -183,7 +183,7 @@ struct armkvm_run {
 		} internal;
 		struct {
 			__u32 pc;	/* where the guest stands: the BKPT, or the next instruction */
-			__u32 reason;	/* ARMKVM_DEBUG_BKPT or ARMKVM_DEBUG_STEP */
+			__u32 reason;	/* ARMKVM_DEBUG_* */
 		} debug;
 		__u8 pad[256];
 	};
@@ -573,11 +573,13 @@ struct armkvm_guest_debug {
 #define ARMKVM_GUESTDBG_SINGLESTEP	(1u << 1)
 #define ARMKVM_DEBUG_BKPT		1
 #define ARMKVM_DEBUG_STEP		2
+#define ARMKVM_DEBUG_UDF		3
 /*
- * With SINGLESTEP, these permanently undefined encodings stop the guest as a
- * BKPT does (reason BKPT): privileged mode's steps through code that runs in
- * abort mode, where a BKPT's prefetch abort would overwrite LR_abt and
+ * With SINGLESTEP, these permanently undefined encodings stop the guest too
+ * (reason UDF, pc at it): for privileged mode's steps through code that runs
+ * in abort mode, where a BKPT's prefetch abort would overwrite LR_abt and
  * SPSR_abt (an undefined instruction writes LR_und and SPSR_und instead).
+ * One that is not userspace's is the guest's undefined instruction.
  */
 #define ARMKVM_DEBUG_UDF_A32		0xe7fdbdfd
 #define ARMKVM_DEBUG_UDF_T16		0xdebd

@@ -19,10 +19,16 @@
  *     CPSR (flags, IT, T, mode) and a digest of r0-r14 printed, so that the
  *     lines are TCG's only if every step landed where TCG's did; then steps
  *     through the guest's own BKPT, its prefetch abort handler (abort mode)
- *     and its return to after_bkpt, and a breakpoint at after_bkpt2, past a
+ *     and its return to after_bkpt, through its own copy of armkvm's step UDF
+ *     to after_udf, and a breakpoint at after_bkpt2, past a
  *     second BKPT of its own, which the guest must take (its handler counts
  *     them in r12) before the stop there.
+ * Or, against a Linux guest running with its MMU on: gdb-probe PORT kernel
+ * ADDR: an interrupt, a breakpoint at the kernel function at virtual ADDR,
+ * continue to it, the breakpoint removed, five steps, continue to the end
+ * (or, with "kill", kill QEMU there).
  * usage: gdb-probe PORT GUEST.elf [interrupt|step]
+ *        gdb-probe PORT kernel ADDR [kill]
  * Prints one line per step; exits 1 at the first step that fails.
  *
  * Copyright (c) 2026 The armkvm developers
@@ -33,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,18 +268,91 @@ static void step(uint32_t entry, int n, uint32_t end)
     }
 }
 
+/* A Linux guest: a breakpoint and steps at a kernel address (virtual, MMU on). */
+static int kernel_session(uint32_t addr, bool kill_after)
+{
+    char reply[4096], cmd[64];
+    uint32_t pc, cpsr, digest;
+    int i;
+
+    /*
+     * Let it boot; an interrupt then stops it with its MMU on. Stopped in
+     * user mode, the kernel's addresses do not translate (QEMU's walk uses
+     * the current privilege, under TCG too): let it go on and stop it again.
+     */
+    send_packet("c");
+    sleep(5);
+    for (i = 0; i < 100; i++) {
+        if (i) {
+            send_packet("c");
+            usleep(100000);
+        }
+        if (write(sock, "\x03", 1) != 1 || recv_packet(reply, sizeof(reply))) {
+            fail("no stop after an interrupt");
+        }
+        if (!i) {
+            printf("interrupt: stop reply %c%.2s\n", reply[0], reply + 1);
+        }
+        where(&pc, &cpsr, &digest);
+        if ((cpsr & 0x1f) != 0x10) {
+            break;
+        }
+    }
+    printf("stopped in a privileged mode: %s\n", i < 100 ? "yes" : "no");
+    snprintf(cmd, sizeof(cmd), "m%x,4", addr);
+    exchange(cmd, reply, sizeof(reply));
+    printf("kernel text at the breakpoint's address: %s\n",
+           strlen(reply) == 8 ? "readable" : reply);
+    snprintf(cmd, sizeof(cmd), "Z0,%x,4", addr);
+    exchange(cmd, reply, sizeof(reply));
+    printf("kernel breakpoint: %s\n", reply);
+    exchange("c", reply, sizeof(reply));
+    where(&pc, &cpsr, &digest);
+    printf("stopped at the kernel breakpoint: %c%.2s, pc %s, mode %02x\n",
+           reply[0], reply + 1, pc == addr ? "there" : "elsewhere", cpsr & 0x1f);
+    /* As gdb does: breakpoints out while stepping from one. */
+    snprintf(cmd, sizeof(cmd), "z0,%x,4", addr);
+    exchange(cmd, reply, sizeof(reply));
+    printf("kernel breakpoint removed: %s\n", reply);
+    for (i = 1; i <= 5; i++) {
+        exchange("s", reply, sizeof(reply));
+        where(&pc, &cpsr, &digest);
+        printf("kernel step %d: %c%.2s, pc %s\n", i, reply[0], reply + 1,
+               pc >= 0xc0000000 && pc != addr ? "in the kernel, moved" : "wrong");
+    }
+    if (kill_after) {
+        if (write(sock, "$k#6b", 5) != 5) {
+            fail("write to the gdbstub failed");
+        }
+        close(sock);
+        printf("killed\n");
+        return 0;
+    }
+    send_packet("c");
+    if (recv_packet(reply, sizeof(reply)) == 0) {
+        printf("after continue: %c\n", reply[0]);
+    } else {
+        printf("after continue: QEMU gone\n");
+    }
+    close(sock);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct sockaddr_in sa = { .sin_family = AF_INET };
     char reply[4096], cmd[128], hex[9];
-    uint32_t entry, word, pc, cpsr, r0;
+    uint32_t entry = 0, word = 0, pc, cpsr, r0;
     int tries;
 
-    if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: gdb-probe PORT GUEST.elf [interrupt|step]\n");
+    if (argc < 3 || argc > 5) {
+        fprintf(stderr, "usage: gdb-probe PORT GUEST.elf [interrupt|step]\n"
+                "       gdb-probe PORT kernel ADDR [kill]\n");
         return 2;
     }
-    image_entry(argv[2], &entry, &word);
+    if (strcmp(argv[2], "kernel")) {
+        image_entry(argv[2], &entry, &word);
+    }
     sa.sin_port = htons(atoi(argv[1]));
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     for (tries = 0; tries < 200; tries++) {
@@ -288,6 +368,10 @@ int main(int argc, char **argv)
         fail("no gdbstub listening");
     }
     printf("gdb-probe: connected\n");
+    if (!strcmp(argv[2], "kernel")) {
+        return kernel_session(argc >= 4 ? strtoul(argv[3], NULL, 16) : 0,
+                              argc == 5 && !strcmp(argv[4], "kill"));
+    }
 
     exchange("?", reply, sizeof(reply));
     printf("stop reply: %c%.2s\n", reply[0], reply + 1);
@@ -361,6 +445,7 @@ int main(int argc, char **argv)
         step(entry, 200, image_symbol(argv[2], "steps_end"));
         /* The guest's own BKPTs: its prefetch abort, handled, returns. */
         step(entry, 20, image_symbol(argv[2], "after_bkpt"));
+        step(entry, 20, image_symbol(argv[2], "after_udf"));
         run_to(entry, "after_bkpt2", image_symbol(argv[2], "after_bkpt2"), 4);
     }
 

@@ -50,10 +50,11 @@ void armkvm_arch_check_guest_aware(CPUState *cpu);
 int armkvm_arch_next_pcs(CPUState *cpu, uint32_t *out);
 
 /*
- * The guest's own BKPT, which a debugger's run stopped: the prefetch abort it
- * takes, as the CPU would (armkvm-debug-arm.c), in CPUARMState.
+ * The guest's own BKPT (or, udf, the undefined instruction a step reserves),
+ * which a debugger's run stopped: the exception it takes, as the CPU would
+ * (armkvm-debug-arm.c), in CPUARMState.
  */
-void armkvm_arch_deliver_bkpt(CPUState *cpu);
+void armkvm_arch_deliver_exception(CPUState *cpu, bool udf);
 
 /* The vCPU is in abort mode (CPUARMState, synchronised). */
 bool armkvm_arch_in_abort_mode(CPUState *cpu);
