@@ -41,7 +41,7 @@ world_switches() {
 for guest in "$@"; do
     name=${guest%.elf}
     for accel in tcg armkvm,mode=isolated; do
-        timeout 120 qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -nographic \
+        timeout 240 qemu-system-arm -M armkvm-virt,ram-base=0x40000000 -m 4 -nographic \
             -no-reboot -accel $accel -kernel $guest >/tmp/$name.$accel.out 2>/tmp/err
         rc=$?
         echo "$name under $accel: exit $rc"
