@@ -231,7 +231,7 @@ static void where(uint32_t *pc, uint32_t *cpsr, uint32_t *digest)
 }
 
 /* One breakpoint of gdb's kind at addr, continue to it, and remove it. */
-static void run_to(uint32_t entry, const char *what, uint32_t addr, int kind)
+static void run_to(const char *what, uint32_t addr, int kind)
 {
     char reply[4096], cmd[64];
     uint32_t pc, cpsr, digest;
@@ -266,6 +266,32 @@ static void step(uint32_t entry, int n, uint32_t end)
             return;
         }
     }
+}
+
+/* Kill: QEMU exits at once, perhaps before its acknowledgement. */
+static int kill_session(void)
+{
+    if (write(sock, "$k#6b", 5) != 5) {
+        fail("write to the gdbstub failed");
+    }
+    close(sock);
+    printf("killed\n");
+    return 0;
+}
+
+/* Let it run: the stub answers when the machine stops, or goes with QEMU. */
+static int continue_to_end(void)
+{
+    char reply[4096];
+
+    send_packet("c");
+    if (recv_packet(reply, sizeof(reply)) == 0) {
+        printf("after continue: %c\n", reply[0]);
+    } else {
+        printf("after continue: QEMU gone\n");
+    }
+    close(sock);
+    return 0;
 }
 
 /* A Linux guest: a breakpoint and steps at a kernel address (virtual, MMU on). */
@@ -321,21 +347,9 @@ static int kernel_session(uint32_t addr, bool kill_after)
                pc >= 0xc0000000 && pc != addr ? "in the kernel, moved" : "wrong");
     }
     if (kill_after) {
-        if (write(sock, "$k#6b", 5) != 5) {
-            fail("write to the gdbstub failed");
-        }
-        close(sock);
-        printf("killed\n");
-        return 0;
+        return kill_session();
     }
-    send_packet("c");
-    if (recv_packet(reply, sizeof(reply)) == 0) {
-        printf("after continue: %c\n", reply[0]);
-    } else {
-        printf("after continue: QEMU gone\n");
-    }
-    close(sock);
-    return 0;
+    return continue_to_end();
 }
 
 int main(int argc, char **argv)
@@ -429,33 +443,19 @@ int main(int argc, char **argv)
             printf("interrupt %d: pc inside the image: %s\n", round,
                    pc >= entry && pc < entry + 0x10000 ? "yes" : "no");
         }
-        /* Kill: QEMU exits at once, perhaps before its acknowledgement. */
-        if (write(sock, "$k#6b", 5) != 5) {
-            fail("write to the gdbstub failed");
-        }
-        close(sock);
-        printf("killed\n");
-        return 0;
+        return kill_session();
     }
 
     if (argc == 4 && !strcmp(argv[3], "step")) {
-        run_to(entry, "bp_here", image_symbol(argv[2], "bp_here"), 4);
+        run_to("bp_here", image_symbol(argv[2], "bp_here"), 4);
         step(entry, 12, 0);
-        run_to(entry, "thumb_code", image_symbol(argv[2], "thumb_code"), 2);
+        run_to("thumb_code", image_symbol(argv[2], "thumb_code"), 2);
         step(entry, 200, image_symbol(argv[2], "steps_end"));
         /* The guest's own BKPTs: its prefetch abort, handled, returns. */
         step(entry, 20, image_symbol(argv[2], "after_bkpt"));
         step(entry, 20, image_symbol(argv[2], "after_udf"));
-        run_to(entry, "after_bkpt2", image_symbol(argv[2], "after_bkpt2"), 4);
+        run_to("after_bkpt2", image_symbol(argv[2], "after_bkpt2"), 4);
     }
 
-    /* Let it run: the stub answers when the machine stops, or goes with QEMU. */
-    send_packet("c");
-    if (recv_packet(reply, sizeof(reply)) == 0) {
-        printf("after continue: %c\n", reply[0]);
-    } else {
-        printf("after continue: QEMU gone\n");
-    }
-    close(sock);
-    return 0;
+    return continue_to_end();
 }

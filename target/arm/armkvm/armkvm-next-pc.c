@@ -54,37 +54,26 @@ static void add_bx(NextPcs *s, uint32_t v)
     add(s, v, v & 1);
 }
 
-static uint32_t read32(NextPcs *s, uint32_t addr)
+/* len bytes (1, 2, 4) of guest memory at addr, little-endian; 0 if unreadable. */
+static uint32_t read_mem(NextPcs *s, uint32_t addr, int len)
 {
     uint8_t b[4];
 
-    if (cpu_memory_rw_debug(s->cs, addr, b, 4, false)) {
+    if (cpu_memory_rw_debug(s->cs, addr, b, len, false)) {
         s->bad_read = true;
         return 0;
     }
-    return ldl_le_p(b);
+    return ldn_le_p(b, len);
+}
+
+static uint32_t read32(NextPcs *s, uint32_t addr)
+{
+    return read_mem(s, addr, 4);
 }
 
 static uint32_t read16(NextPcs *s, uint32_t addr)
 {
-    uint8_t b[2];
-
-    if (cpu_memory_rw_debug(s->cs, addr, b, 2, false)) {
-        s->bad_read = true;
-        return 0;
-    }
-    return lduw_le_p(b);
-}
-
-static uint32_t read8(NextPcs *s, uint32_t addr)
-{
-    uint8_t b;
-
-    if (cpu_memory_rw_debug(s->cs, addr, &b, 1, false)) {
-        s->bad_read = true;
-        return 0;
-    }
-    return b;
+    return read_mem(s, addr, 2);
 }
 
 static bool cond_passed(CPUARMState *env, unsigned cond)
@@ -341,7 +330,7 @@ static void t32_next(NextPcs *s, uint32_t hw1, uint32_t hw2)
         if (hw2 & 0x10) {
             v = read16(s, addr + 2 * env->regs[hw2 & 0xf]);
         } else {
-            v = read8(s, addr + env->regs[hw2 & 0xf]);
+            v = read_mem(s, addr + env->regs[hw2 & 0xf], 1);
         }
         add(s, pc + 4 + 2 * v, true);
     } else if (hw1 == 0xf3de && (hw2 & 0xff00) == 0x8f00) { /* SUBS pc, lr, #imm */
