@@ -11,7 +11,8 @@ echo "host: guest's pattern $(sha256sum </tmp/guest-pattern | cut -c1-16)," \
 run() { # ACCEL NAME
     tcpio recv 7001 >/tmp/$2.user-in & r1=$!
     tcpio recv 7003 >/tmp/$2.tap-in & r2=$!
-    timeout 600 qemu-system-arm -M armkvm-virt -m 64 -accel $1 \
+    # Each run's bound, both within lab/run's: a slow TCG boot is reported as its own.
+    timeout 420 qemu-system-arm -M armkvm-virt -m 64 -accel $1 \
         -kernel zImage -initrd initrd -display none -no-reboot -serial file:/tmp/$2.out \
         -netdev user,id=u,hostfwd=tcp:127.0.0.1:7002-:7002 \
         -device virtio-net-device,netdev=u,mac=52:54:00:12:34:01 \
