@@ -295,6 +295,8 @@ static int continue_to_end(void)
 }
 
 /* A Linux guest: a breakpoint and steps at a kernel address (virtual, MMU on). */
+#define KERNEL_STOP_TRIES  600
+
 static int kernel_session(uint32_t addr, bool kill_after)
 {
     char reply[4096], cmd[64];
@@ -302,16 +304,18 @@ static int kernel_session(uint32_t addr, bool kill_after)
     int i;
 
     /*
-     * Let it boot; an interrupt then stops it with its MMU on. Stopped in
-     * user mode, the kernel's addresses do not translate (QEMU's walk uses
-     * the current privilege, under TCG too): let it go on and stop it again.
+     * Let it boot; an interrupt then stops it. Stopped before its kernel's
+     * MMU is on (the decompressor: isolated mode's is slow), or in user mode
+     * (QEMU's walk uses the current privilege, under TCG too), the kernel's
+     * addresses do not translate: let it go on and stop it again, for up to
+     * five minutes.
      */
     send_packet("c");
     sleep(5);
-    for (i = 0; i < 100; i++) {
+    for (i = 0; i < KERNEL_STOP_TRIES; i++) {
         if (i) {
             send_packet("c");
-            usleep(100000);
+            usleep(500000);
         }
         if (write(sock, "\x03", 1) != 1 || recv_packet(reply, sizeof(reply))) {
             fail("no stop after an interrupt");
@@ -320,11 +324,12 @@ static int kernel_session(uint32_t addr, bool kill_after)
             printf("interrupt: stop reply %c%.2s\n", reply[0], reply + 1);
         }
         where(&pc, &cpsr, &digest);
-        if ((cpsr & 0x1f) != 0x10) {
+        if ((cpsr & 0x1f) != 0x10 && pc >= 0xc0000000) {
             break;
         }
     }
-    printf("stopped in a privileged mode: %s\n", i < 100 ? "yes" : "no");
+    printf("stopped in the kernel in a privileged mode: %s\n",
+           i < KERNEL_STOP_TRIES ? "yes" : "no");
     snprintf(cmd, sizeof(cmd), "m%x,4", addr);
     exchange(cmd, reply, sizeof(reply));
     printf("kernel text at the breakpoint's address: %s\n",
