@@ -133,6 +133,9 @@ struct armkvm_arch_reg {
 	u16 offset;			/* in struct armkvm_guest_arch */
 	bool thumbee;			/* listed only where the CPU has ThumbEE */
 	u32 mask;			/* what SET_ONE_REG keeps of a value */
+	/* Or, for state of the vCPU's that is no such word, how it is read and set. */
+	u32 (*get)(struct armkvm_vcpu *vcpu);
+	int (*set)(struct armkvm_vcpu *vcpu, u32 v);
 };
 
 #define ARMKVM_ARCH_REG(id_, field, mask_) \
@@ -143,13 +146,19 @@ struct armkvm_arch_reg {
 	  .thumbee = true }
 #define ARMKVM_REG_TEECR	ARMKVM_REG_CP14(0, 6, 0, 0)
 #define ARMKVM_REG_TEEHBR	ARMKVM_REG_CP14(1, 6, 0, 0)
+#define ARMKVM_ARCH_REG_HOOKS(id_, get_, set_) \
+	{ .id = (id_), .get = (get_), .set = (set_) }
 /* The most any mode has. */
-#define ARMKVM_MAX_ARCH_REGS	4
+#define ARMKVM_MAX_ARCH_REGS	6
 
 extern const struct armkvm_mode_ops armkvm_privileged_ops;
 extern const struct armkvm_mode_ops armkvm_isolated_ops;
 int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa);
 int armkvm_isolated_pv_entry_tpidruro(struct armkvm_vcpu *vcpu, u32 gpa);
+u32 armkvm_isolated_pv_irq_reg(struct armkvm_vcpu *vcpu);
+int armkvm_isolated_set_pv_irq_reg(struct armkvm_vcpu *vcpu, u32 v);
+u32 armkvm_isolated_pv_tls_reg(struct armkvm_vcpu *vcpu);
+int armkvm_isolated_set_pv_tls_reg(struct armkvm_vcpu *vcpu, u32 v);
 void armkvm_isolated_pv_user_entry(struct armkvm_vcpu *vcpu);
 
 /* privileged/armkvm_privileged.c: the world switch, for every mode that runs on it */
@@ -240,6 +249,8 @@ struct armkvm_vcpu {
 	/* Isolated mode's paravirtual words, mapped in the kernel while named. */
 	u32 *pv_irq_words;		/* the guest's virtual CPSR.I, and a pending interrupt */
 	u32 *pv_tls_word;		/* TPIDRURO at entries from the virtual user mode */
+	u32 pv_irq_named;		/* their guest-physical addresses | ARMKVM_REG_PV_NAMED */
+	u32 pv_tls_named;
 };
 
 /*

@@ -292,9 +292,11 @@ static long armkvm_one_reg(struct armkvm_vcpu *vcpu, bool set, struct armkvm_one
 		u32 *word = (u32 *)((u8 *)&vcpu->sw.arch + p.arch->offset), v;
 
 		if (!set)
-			return put_user(*word, (u32 __user *)uval);
+			return put_user(p.arch->get ? p.arch->get(vcpu) : *word, (u32 __user *)uval);
 		if (get_user(v, (u32 __user *)uval))
 			return -EFAULT;
+		if (p.arch->set)
+			return p.arch->set(vcpu, v);
 		*word = v & p.arch->mask;	/* bits the mode does not keep read as zero */
 		return 0;
 	}

@@ -81,6 +81,8 @@ struct AccelCPUState {
      * the vCPU (armkvm_finish_pending).
      */
     bool completion_pending;
+    /* What the target keeps of the vCPU beyond CPUARMState (armkvm-arm.h). */
+    struct ArmkvmArchVcpu *arch;
     /* A debugger's step under way: its BKPTs, for this run only. */
     ArmkvmBkpt step_bkpts[ARMKVM_MAX_STEP_BKPTS];
     int nr_step_bkpts;

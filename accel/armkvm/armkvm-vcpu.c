@@ -58,7 +58,8 @@ static int armkvm_init_vcpu(CPUState *cpu)
         g_free(s);
         return -errno;
     }
-    if (!armkvm_arch_init_vcpu(cpu, s->fd, &err)) {
+    s->arch = armkvm_arch_init_vcpu(cpu, s->fd, &err);
+    if (!s->arch) {
         error_report_err(err);
         munmap(s->run, armkvm.vm.run_size);
         close(s->fd);
@@ -81,7 +82,7 @@ void armkvm_put_registers(CPUState *cpu)
     /* SET_REGS drops a pending completion in the module: this is newer. */
     cpu->accel->completion_pending = false;
     trace_armkvm_put_registers(cpu->cpu_index);
-    armkvm_arch_put_registers(cpu, cpu->accel->fd);
+    armkvm_arch_put_registers(cpu, cpu->accel->arch, cpu->accel->fd);
 }
 
 static void do_armkvm_synchronize_state(CPUState *cpu, run_on_cpu_data arg)
@@ -94,7 +95,7 @@ static void do_armkvm_synchronize_state(CPUState *cpu, run_on_cpu_data arg)
          */
         armkvm_finish_pending(cpu);
         trace_armkvm_get_registers(cpu->cpu_index);
-        armkvm_arch_get_registers(cpu, cpu->accel->fd);
+        armkvm_arch_get_registers(cpu, cpu->accel->arch, cpu->accel->fd);
         cpu->vcpu_dirty = true;
     }
 }

@@ -533,6 +533,20 @@ struct armkvm_reg_list {
 #define ARMKVM_REG_CP14(crn, opc1, crm, opc2) \
 	(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U32 | ARMKVM_REG_CLASS_CP14 | \
 	 ((crn) << 11) | ((opc1) << 7) | ((crm) << 3) | (opc2))
+/*
+ * Isolated mode's paravirtual words (ARMKVM_HC_PV_IRQ, _PV_ENTRY_TPIDRURO),
+ * so that a saved guest finds them named where it is restored: the
+ * guest-physical address the guest named, with ARMKVM_REG_PV_NAMED (bit 0)
+ * set, or 0 while none is. Setting one names it as the hypercall does, with
+ * the same checks (the guest's MMU on, aligned, in RAM: else EINVAL); 0
+ * forgets it. Listed in isolated mode only.
+ */
+#define ARMKVM_REG_CLASS_PARAVIRT	0x0000000000200000ULL
+#define ARMKVM_REG_PV_IRQ_WORDS		(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U32 | \
+					 ARMKVM_REG_CLASS_PARAVIRT | 0)
+#define ARMKVM_REG_PV_ENTRY_TPIDRURO	(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U32 | \
+					 ARMKVM_REG_CLASS_PARAVIRT | 1)
+#define ARMKVM_REG_PV_NAMED		1u
 /* VFP: d0-d31 (index 0-31, 64-bit), then FPSCR and FPEXC (32-bit). */
 #define ARMKVM_REG_CLASS_VFP		0x0000000000120000ULL
 #define ARMKVM_REG_VFP_D(n)		(ARMKVM_REG_ARM | ARMKVM_REG_SIZE_U64 | \

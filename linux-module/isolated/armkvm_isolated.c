@@ -292,6 +292,10 @@ static const struct armkvm_arch_reg armkvm_isolated_arch_regs[] = {
 	ARMKVM_ARCH_REG(ARMKVM_REG_CP15(0, 2, 0, 0), csselr, 0xf),
 	ARMKVM_ARCH_REG_THUMBEE(ARMKVM_REG_TEECR, teecr, 1),
 	ARMKVM_ARCH_REG_THUMBEE(ARMKVM_REG_TEEHBR, teehbr, ~0u),
+	ARMKVM_ARCH_REG_HOOKS(ARMKVM_REG_PV_IRQ_WORDS, armkvm_isolated_pv_irq_reg,
+			      armkvm_isolated_set_pv_irq_reg),
+	ARMKVM_ARCH_REG_HOOKS(ARMKVM_REG_PV_ENTRY_TPIDRURO, armkvm_isolated_pv_tls_reg,
+			      armkvm_isolated_set_pv_tls_reg),
 };
 static_assert(ARRAY_SIZE(armkvm_isolated_arch_regs) <= ARMKVM_MAX_ARCH_REGS);
 

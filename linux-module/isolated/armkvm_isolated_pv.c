@@ -22,7 +22,8 @@
  * The addresses are the running kernel's: they hold while the guest's MMU is on.
  * With the MMU off (a reset, which puts SCTLR back, or a kernel handing over
  * to another) armkvm forgets it before the next entry, so that it never
- * writes into memory a new boot has put something else in.
+ * writes into memory a new boot has put something else in. ONE_REG reads
+ * and sets them (ARMKVM_REG_PV_*), so that a restored guest has them named.
  *
  * Copyright (c) 2026 The armkvm developers
  */
@@ -36,10 +37,11 @@
 #include "armkvm_isolated.h"
 
 /* Unmap and let go of the page behind a word named before, if any. */
-static void armkvm_pv_drop(u32 **words)
+static void armkvm_pv_drop(u32 **words, u32 *named)
 {
 	void *p = *words;
 
+	*named = 0;
 	if (!p)
 		return;
 	*words = NULL;
@@ -54,7 +56,8 @@ static void armkvm_pv_drop(u32 **words)
  * they are read or written at every entry and exit, where a kmap_local of a
  * highmem page would cost more than the rest of the work.
  */
-static int armkvm_pv_hold(struct armkvm_vcpu *vcpu, u32 gpa, u32 align, u32 **words)
+static int armkvm_pv_hold(struct armkvm_vcpu *vcpu, u32 gpa, u32 align, u32 **words,
+			  u32 *named)
 {
 	struct page *page;
 	void *p;
@@ -68,14 +71,38 @@ static int armkvm_pv_hold(struct armkvm_vcpu *vcpu, u32 gpa, u32 align, u32 **wo
 	if (!p)
 		return -ENOMEM;
 	get_page(page);
-	armkvm_pv_drop(words);
+	armkvm_pv_drop(words, named);
 	*words = p + (gpa & ~PAGE_MASK);
+	*named = gpa | ARMKVM_REG_PV_NAMED;
 	return 0;
+}
+
+/* SET_ONE_REG of ARMKVM_REG_PV_*: named as by the hypercall, or forgotten (0). */
+static int armkvm_pv_set_named(struct armkvm_vcpu *vcpu, u32 v, u32 align, u32 **words,
+			       u32 *named)
+{
+	if (!v) {
+		armkvm_pv_drop(words, named);
+		return 0;
+	}
+	if (!(v & ARMKVM_REG_PV_NAMED))
+		return -EINVAL;
+	return armkvm_pv_hold(vcpu, v & ~ARMKVM_REG_PV_NAMED, align, words, named);
 }
 
 int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa)
 {
-	return armkvm_pv_hold(vcpu, gpa, 8, &vcpu->pv_irq_words);
+	return armkvm_pv_hold(vcpu, gpa, 8, &vcpu->pv_irq_words, &vcpu->pv_irq_named);
+}
+
+u32 armkvm_isolated_pv_irq_reg(struct armkvm_vcpu *vcpu)
+{
+	return vcpu->pv_irq_named;
+}
+
+int armkvm_isolated_set_pv_irq_reg(struct armkvm_vcpu *vcpu, u32 v)
+{
+	return armkvm_pv_set_named(vcpu, v, 8, &vcpu->pv_irq_words, &vcpu->pv_irq_named);
 }
 
 /*
@@ -85,7 +112,17 @@ int armkvm_isolated_pv_irq(struct armkvm_vcpu *vcpu, u32 gpa)
  */
 int armkvm_isolated_pv_entry_tpidruro(struct armkvm_vcpu *vcpu, u32 gpa)
 {
-	return armkvm_pv_hold(vcpu, gpa, 4, &vcpu->pv_tls_word);
+	return armkvm_pv_hold(vcpu, gpa, 4, &vcpu->pv_tls_word, &vcpu->pv_tls_named);
+}
+
+u32 armkvm_isolated_pv_tls_reg(struct armkvm_vcpu *vcpu)
+{
+	return vcpu->pv_tls_named;
+}
+
+int armkvm_isolated_set_pv_tls_reg(struct armkvm_vcpu *vcpu, u32 v)
+{
+	return armkvm_pv_set_named(vcpu, v, 4, &vcpu->pv_tls_word, &vcpu->pv_tls_named);
 }
 
 /* An exception the virtual CPU takes from its user mode, with pv_tls_word named. */
@@ -96,8 +133,8 @@ void armkvm_isolated_pv_user_entry(struct armkvm_vcpu *vcpu)
 
 void armkvm_isolated_pv_release(struct armkvm_vcpu *vcpu)
 {
-	armkvm_pv_drop(&vcpu->pv_irq_words);
-	armkvm_pv_drop(&vcpu->pv_tls_word);
+	armkvm_pv_drop(&vcpu->pv_irq_words, &vcpu->pv_irq_named);
+	armkvm_pv_drop(&vcpu->pv_tls_word, &vcpu->pv_tls_named);
 }
 
 /* Before an entry: the virtual I bit, and whether an interrupt waits for it. */

@@ -753,6 +753,42 @@ static void check_archregs(void)
 }
 
 /*
+ * ONE_REG's paravirtual words (ARMKVM_REG_PV_*): listed, none named at first,
+ * refused with the guest's MMU off or without the named bit, forgotten by 0.
+ * Naming one with the MMU on is snapshot-linux's (a Linux guest restored).
+ */
+static void check_pv_regs(void)
+{
+    static const uint64_t ids[2] = { ARMKVM_REG_PV_IRQ_WORDS, ARMKVM_REG_PV_ENTRY_TPIDRURO };
+    struct { struct armkvm_reg_list h; uint64_t reg[256]; } list = { .h.n = 256 };
+    uint32_t val[2] = { 1, 1 }, named = RAM_BASE | ARMKVM_REG_PV_NAMED, bare = RAM_BASE;
+    uint32_t zero = 0;
+    int listed[2] = { 0, 0 };
+    struct vm v;
+
+    if (start_guest(&v, g_archregs, g_archregs_end, 0)) {
+        return;
+    }
+    ioctl(v.vcpu, ARMKVM_GET_REG_LIST, &list);
+    for (int i = 0; i < 2; i++) {
+        for (uint64_t j = 0; j < list.h.n && j < 256; j++) {
+            listed[i] |= list.reg[j] == ids[i];
+        }
+        one_reg(v.vcpu, ARMKVM_GET_ONE_REG, ids[i], &val[i]);
+    }
+    printf("pv regs: listed IRQ_WORDS %s ENTRY_TPIDRURO %s, none named: 0x%x 0x%x\n",
+           listed[0] ? "yes" : "no", listed[1] ? "yes" : "no", val[0], val[1]);
+    printf("pv regs: named with the guest's MMU off: %s",
+           err_name(one_reg(v.vcpu, ARMKVM_SET_ONE_REG, ids[0], &named)));
+    printf(" %s\n", err_name(one_reg(v.vcpu, ARMKVM_SET_ONE_REG, ids[1], &named)));
+    printf("pv regs: an address without the named bit: %s\n",
+           err_name(one_reg(v.vcpu, ARMKVM_SET_ONE_REG, ids[0], &bare)));
+    printf("pv regs: forgotten (0): %s", err_name(one_reg(v.vcpu, ARMKVM_SET_ONE_REG, ids[0], &zero)));
+    printf(" %s\n", err_name(one_reg(v.vcpu, ARMKVM_SET_ONE_REG, ids[1], &zero)));
+    destroy_vm(&v);
+}
+
+/*
  * The return to user space: what the frame gives (in one world switch, the
  * HVC's undefined exception the second), and the frames it refuses, a
  * privileged one and one outside RAM, which leave the TLS write alone; from
@@ -926,6 +962,7 @@ int main(void)
     check_timer();
     check_pvirq();
     check_archregs();
+    check_pv_regs();
     check_ret_user();
     check_chain();
     return 0;

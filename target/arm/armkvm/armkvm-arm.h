@@ -13,16 +13,35 @@
 
 struct armkvm_run;
 
+/* What a vCPU holds in the module beyond CPUARMState. */
+#define ARMKVM_NR_PV_REGS 2
+typedef struct ArmkvmArchVcpu {
+    /* Isolated mode's paravirtual words (ARMKVM_REG_PV_*; armkvm-pv.c). */
+    bool pv_present[ARMKVM_NR_PV_REGS];
+    uint32_t pv_named[ARMKVM_NR_PV_REGS];   /* as last read, or as loaded */
+    bool pv_loaded;                         /* by a restore: for the next put */
+} ArmkvmArchVcpu;
+
 /*
  * A new vCPU: which of the registers QEMU knows the module has for it
- * (ARMKVM_GET_REG_LIST; armkvm-regs.c). False with errp set if it cannot tell.
+ * (ARMKVM_GET_REG_LIST; armkvm-regs.c), and its state beyond CPUARMState.
+ * NULL with errp set if it cannot tell.
  */
-bool armkvm_arch_init_vcpu(CPUState *cpu, int vcpu_fd, Error **errp);
+ArmkvmArchVcpu *armkvm_arch_init_vcpu(CPUState *cpu, int vcpu_fd,
+                                      Error **errp);
 
 /* CPUARMState into the module, by register ID; exits QEMU if refused. */
-void armkvm_arch_put_registers(CPUState *cpu, int vcpu_fd);
+void armkvm_arch_put_registers(CPUState *cpu, ArmkvmArchVcpu *arch,
+                               int vcpu_fd);
 /* And back, the module's registers into CPUARMState. */
-void armkvm_arch_get_registers(CPUState *cpu, int vcpu_fd);
+void armkvm_arch_get_registers(CPUState *cpu, ArmkvmArchVcpu *arch,
+                               int vcpu_fd);
+
+/* armkvm-pv.c: isolated mode's paravirtual words, saved and restored. */
+bool armkvm_pv_reg_listed(ArmkvmArchVcpu *arch, uint64_t id);
+void armkvm_pv_get(CPUState *cpu, ArmkvmArchVcpu *arch, int vcpu_fd);
+void armkvm_pv_put(CPUState *cpu, ArmkvmArchVcpu *arch, int vcpu_fd);
+void armkvm_pv_register(CPUState *cpu, ArmkvmArchVcpu *arch);
 
 /*
  * A hypercall exit QEMU serves (armkvm-psci.c): PSCI, or NOT_SUPPORTED.

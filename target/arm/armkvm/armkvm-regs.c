@@ -107,24 +107,27 @@ static unsigned armkvm_id_size(uint64_t id)
     return (id & ARMKVM_REG_SIZE_MASK) == ARMKVM_REG_SIZE_U64 ? 8 : 4;
 }
 
-bool armkvm_arch_init_vcpu(CPUState *cpu, int vcpu_fd, Error **errp)
+ArmkvmArchVcpu *armkvm_arch_init_vcpu(CPUState *cpu, int vcpu_fd,
+                                      Error **errp)
 {
     struct armkvm_reg_list probe = { .n = 0 };
     g_autofree struct armkvm_reg_list *list = NULL;
+    ArmkvmArchVcpu *arch;
     int unknown = 0;
 
     if (ioctl(vcpu_fd, ARMKVM_GET_REG_LIST, &probe) == 0 || errno != E2BIG) {
         error_setg_errno(errp, errno, "armkvm: vCPU %d: ARMKVM_GET_REG_LIST "
                          "gave no size", cpu->cpu_index);
-        return false;
+        return NULL;
     }
     list = g_malloc0(sizeof(*list) + probe.n * sizeof(list->reg[0]));
     list->n = probe.n;
     if (ioctl(vcpu_fd, ARMKVM_GET_REG_LIST, list) < 0) {
         error_setg_errno(errp, errno, "armkvm: vCPU %d: ARMKVM_GET_REG_LIST",
                          cpu->cpu_index);
-        return false;
+        return NULL;
     }
+    arch = g_new0(ArmkvmArchVcpu, 1);
     memset(armkvm_reg_present, 0, sizeof(armkvm_reg_present));
     for (uint64_t i = 0; i < list->n; i++) {
         int j;
@@ -135,14 +138,16 @@ bool armkvm_arch_init_vcpu(CPUState *cpu, int vcpu_fd, Error **errp)
                 break;
             }
         }
-        unknown += j == ARRAY_SIZE(armkvm_regs);
+        unknown += j == ARRAY_SIZE(armkvm_regs) &&
+                   !armkvm_pv_reg_listed(arch, list->reg[i]);
     }
     if (unknown) {
         /* A newer module's mode: its state would not survive savevm. */
         warn_report("armkvm: the module has %d registers this QEMU does not "
                     "know; they are left to the module", unknown);
     }
-    return true;
+    armkvm_pv_register(cpu, arch);
+    return arch;
 }
 
 /* Current mode's r8-r14 and SPSR into the banks, so the banks are complete. */
@@ -227,7 +232,8 @@ static int armkvm_one_reg(int vcpu_fd, unsigned long request, uint64_t id,
     return ret < 0 ? -errno : 0;
 }
 
-void armkvm_arch_put_registers(CPUState *cpu, int vcpu_fd)
+void armkvm_arch_put_registers(CPUState *cpu, ArmkvmArchVcpu *arch,
+                               int vcpu_fd)
 {
     CPUARMState *env = cpu_env(cpu);
 
@@ -250,9 +256,12 @@ void armkvm_arch_put_registers(CPUState *cpu, int vcpu_fd)
             exit(1);
         }
     }
+    /* After the registers: the module names a word only with the MMU on. */
+    armkvm_pv_put(cpu, arch, vcpu_fd);
 }
 
-void armkvm_arch_get_registers(CPUState *cpu, int vcpu_fd)
+void armkvm_arch_get_registers(CPUState *cpu, ArmkvmArchVcpu *arch,
+                               int vcpu_fd)
 {
     CPUARMState *env = cpu_env(cpu);
     uint64_t cpsr = cpsr_read(env);
@@ -284,4 +293,5 @@ void armkvm_arch_get_registers(CPUState *cpu, int vcpu_fd)
     /* The translation regime changed behind TCG's back. */
     tlb_flush(cpu);
     arm_rebuild_hflags(env);
+    armkvm_pv_get(cpu, arch, vcpu_fd);
 }
