@@ -86,6 +86,10 @@ static bool armkvm_hypercall_in_kernel(struct armkvm_vcpu *vcpu)
 		r[0] = armkvm_isolated_pv_entry_tpidruro(vcpu, r[1]) ?
 		       ARMKVM_HC_INVALID_PARAMETERS : 0;
 		return true;
+	case ARMKVM_HC_CACHE_SYNC:
+		armkvm_guest_ram_coherent(vcpu->vm);
+		r[0] = 0;
+		return true;
 	case ARMKVM_HC_MMU_ENABLE:
 		if (vcpu->vm->ops != &armkvm_privileged_ops)
 			break;

@@ -298,6 +298,7 @@ bool armkvm_cpu_has_thumbee(void);
 
 /* armkvm_run.c: the run loop */
 int armkvm_vcpu_run(struct armkvm_vcpu *vcpu);
+void armkvm_guest_ram_coherent(struct armkvm_vm *vm);
 
 /* armkvm_debug.c: a debugger's breakpoints and single step */
 long armkvm_set_guest_debug(struct armkvm_vcpu *vcpu, void __user *argp);

@@ -88,6 +88,20 @@ static bool armkvm_update_timer_level(struct armkvm_vcpu *vcpu)
 	return false;
 }
 
+/*
+ * Guest RAM's data to the point of unification and the instruction caches
+ * invalidated: code the guest or userspace wrote with data stores runs.
+ * Bounded by the VM's RAM; ARMKVM_HC_CACHE_SYNC and ram_dirty.
+ */
+void armkvm_guest_ram_coherent(struct armkvm_vm *vm)
+{
+	if (vm->ram)
+		flush_icache_range((unsigned long)page_address(vm->ram),
+				   (unsigned long)page_address(vm->ram) + vm->ram_size);
+	else
+		armkvm_guest_ram_sync(vm);
+}
+
 static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 {
 	const struct armkvm_mode_ops *ops = vcpu->vm->ops;
@@ -128,11 +142,7 @@ static int armkvm_vcpu_run_loop(struct armkvm_vcpu *vcpu)
 		vcpu->debug_step_done = true;
 	if (vcpu->ram_dirty) {
 		/* Userspace wrote guest code through its own mapping. */
-		if (vm->ram)
-			flush_icache_range((unsigned long)page_address(vm->ram),
-					   (unsigned long)page_address(vm->ram) + vm->ram_size);
-		else
-			armkvm_guest_ram_sync(vm);
+		armkvm_guest_ram_coherent(vm);
 		vcpu->ram_dirty = false;
 	}
 

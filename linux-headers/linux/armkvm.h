@@ -267,6 +267,14 @@ struct armkvm_run {
  * off.
  */
 #define ARMKVM_HC_PV_ENTRY_TPIDRURO	0x86000009
+/*
+ * Every mode: code the guest wrote with data stores made runnable: guest
+ * RAM's data cleaned to the point of unification, the instruction caches and
+ * branch predictors invalidated. One exit where isolated mode traps every
+ * maintenance instruction (a decompressor's clean of its image, a set/way
+ * flush). r0 = 0.
+ */
+#define ARMKVM_HC_CACHE_SYNC		0x8600000a
 
 struct armkvm_vcpu_stats {
 	__u64 world_switches;

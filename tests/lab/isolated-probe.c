@@ -73,6 +73,9 @@ __asm__(
     "   ldr r0, =0x86000003\n"          /* ARMKVM_HC_RAM_BASE: privileged mode's */
     "   .inst 0xe1400070\n"             /* hvc #0 */
     "   mov r4, r0\n"
+    "   ldr r0, =0x8600000a\n"          /* ARMKVM_HC_CACHE_SYNC: every mode's */
+    "   .inst 0xe1400070\n"
+    "   mov r5, r0\n"
     "   ldr r0, =0x86000099\n"
     "   .inst 0xe1400070\n"
     "   b   .\n"
@@ -473,8 +476,9 @@ static void check_devices(void)
     memcpy(v.run->mmio.data, "\x34\x12\x00\x00", 4);
     ret = run_guest(&v, &regs);
     printf("devices: RUN %s, exit %u, hypercall 0x%x: read 0x%x, virtual CPSR 0x%x, "
-           "RAM_BASE answered 0x%x\n", err_name(ret), v.run->exit_reason,
-           v.run->hypercall.args[0], v.run->hypercall.args[2], regs.cpsr, regs.usr[4]);
+           "RAM_BASE answered 0x%x, CACHE_SYNC 0x%x\n", err_name(ret), v.run->exit_reason,
+           v.run->hypercall.args[0], v.run->hypercall.args[2], regs.cpsr, regs.usr[4],
+           regs.usr[5]);
     destroy_vm(&v);
 }
 
