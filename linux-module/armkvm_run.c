@@ -71,21 +71,22 @@ static enum hrtimer_restart armkvm_ptimer_fn(struct hrtimer *t)
 /*
  * Brings the guest timer's output up to date: true if it changed and
  * userspace needs to hear of it, false when it has not changed or the
- * in-kernel interrupt controller took it.
+ * in-kernel interrupt controller took it. That controller's line is set at
+ * every turn, not only at a change: a loaded state (SET_IRQCHIP and the
+ * timer's registers, loadvm) may hold another level than the last one seen.
  */
 static bool armkvm_update_timer_level(struct armkvm_vcpu *vcpu)
 {
 	struct armkvm_vgic *g = armkvm_vm_vgic(vcpu->vm);
-	bool level = armkvm_ptimer_level(vcpu);
+	bool level = armkvm_ptimer_level(vcpu), changed = level != vcpu->timer_level;
 
-	if (level == vcpu->timer_level)
-		return false;
 	vcpu->timer_level = level;
 	vcpu->run->timer_level = level;
-	if (!g)
-		return true;
-	armkvm_vgic_set_timer(g, level);
-	return false;
+	if (g) {
+		armkvm_vgic_set_timer(g, level);
+		return false;
+	}
+	return changed;
 }
 
 /*

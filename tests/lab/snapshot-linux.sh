@@ -5,8 +5,9 @@
 #     it (-incoming) and continues it to its end;
 #   isolated, qcow2: savevm into a qcow2 image at round 5, QEMU quits; a new QEMU starts
 #     from it (-loadvm) and runs to the end;
-# Privileged mode's savevm then loadvm in the same QEMU is left out: in one run of four the
-# guest made no progress after the loadvm (docs/snapshots.md).
+#   privileged, qcow2: savevm at round 5, loadvm at round 8 in the same QEMU (its guest's
+#     RAM is at its host-physical address: docs/snapshots.md), the guest back at round 5
+#     and on to the end: rounds 6-8 twice.
 # usage: snapshot-linux.sh
 status=0
 wait_for() { # FILE PATTERN SECONDS: until FILE holds a line matching PATTERN
@@ -103,11 +104,29 @@ echo "isolated-qcow2: saved, exit $?, snapshots in the image:" \
 echo "isolated-qcow2: loaded, exit $?"
 report isolated-qcow2 "$(rounds_in /tmp/qcow2-a.upto)" 0 /tmp/qcow2-a.upto /tmp/qcow2-b.out
 
+qemu-img create -q -f qcow2 /tmp/priv.qcow2 64M
+{
+    qmp qmp_capabilities
+    wait_for /tmp/priv.out '^snapshot: round 5$' 300
+    qmp stop
+    sleep 0.5
+    rounds_in /tmp/priv.out >/tmp/priv.saved
+    hmp "savevm round5"
+    qmp cont
+    wait_for /tmp/priv.out '^snapshot: round 8$' 60
+    hmp "loadvm round5"
+    wait_for /tmp/priv.out '^snapshot: done$' 120
+} | guest armkvm,mode=privileged /tmp/priv.out $(drive /tmp/priv.qcow2) \
+    >/tmp/qmp-priv.out 2>/tmp/priv.err
+echo "privileged-qcow2: exit $?, savevm and loadvm without a message:" \
+    "$(grep -c '"return": ""' /tmp/qmp-priv.out) of 2"
+report privileged-qcow2 "$(cat /tmp/priv.saved)" 1 /tmp/priv.out
+
 for f in /tmp/*.err; do
     grep -v 'speaks ABI version' "$f" | sed "s|^|stderr $(basename "$f" .err): |"
 done
 # Every way's verdicts are the same (TCG's are the boot suite's snapshot-tcg).
-for name in isolated-qcow2; do
+for name in isolated-qcow2 privileged-qcow2; do
     if cmp -s /tmp/isolated-file.verdicts /tmp/$name.verdicts; then
         echo "$name: the same verdicts as isolated-file"
     else
